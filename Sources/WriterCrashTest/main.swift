@@ -1,5 +1,5 @@
 // A child process for the ActivationStore kill test: writes deterministic batches slowly,
-// printing "committed N" after each append, so the test can SIGKILL it part-way and check
+// printing "committed B P" after each append (B batches appended, P prompts in n_done), so the test can SIGKILL it part-way and check
 // that `ActivationWriter.resume` continues without losing or duplicating a row.
 //
 // usage: WriterCrashTest PATH BATCHES BATCH_SIZE PAUSE_MICROSECONDS [compress|plain] [last|all]
@@ -29,7 +29,7 @@ let positions = arguments.count > 6 ? arguments[6] : "last"
 
 let metadata = ActivationMetadata(
     model: "Models/tiny", modelSHA256: String(repeating: "ab", count: 32), architecture: "llama",
-    dModel: 64, nLayers: 2, positions: positions,
+    dModel: 1024, nLayers: 2, positions: positions,
     hooks: ["blocks.0.hook_resid_post", "blocks.1.hook_resid_post", "ln_final.hook_normalized"],
     promptFileSHA256: String(repeating: "cd", count: 32), compress: compress)
 
@@ -52,7 +52,7 @@ do {
     say("created")
     for b in 0..<batches {
         try writer.append(batch: batch(b))
-        say("committed \(b + 1)")
+        say("committed \(b + 1) \(writer.committed)")
         usleep(pause)
     }
     try writer.finish()
