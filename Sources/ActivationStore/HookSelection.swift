@@ -31,7 +31,7 @@ public struct HookSelection: Sendable, Equatable {
     public static func parse(hooks: String, layers: String = "all") throws -> HookSelection {
         var kinds: [HookKind] = []
         var explicit: [HookPoint] = []
-        let items = hooks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let items = hooks.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
             throw HookSelectionError.invalid(flag: "--hooks", value: hooks, expected: "a comma-separated list of hooks")
         }

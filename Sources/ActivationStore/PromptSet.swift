@@ -58,8 +58,10 @@ public struct PromptSet: Sendable, Equatable {
         }
         var records: [PromptRecord] = []
         let decoder = JSONDecoder()
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)  // also drops a CRLF's \r
+        // "\r\n" is one Character in Swift, so CRLF files need it named as a separator too.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (index, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             let number = index + 1
             let value: JSONValue
