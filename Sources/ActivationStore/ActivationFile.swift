@@ -79,6 +79,11 @@ public final class ActivationFile {
         try dataset(ActivationSchema.Path.tokens, ActivationSchema.Path.ids).readRows(tokenRange(prompt: prompt))
     }
 
+    /// Every prompt's token ids, concatenated `(T,)`; slice with `tokenRange(prompt:)`.
+    public func allTokenIDs() throws -> [Int32] {
+        try dataset(ActivationSchema.Path.tokens, ActivationSchema.Path.ids).readRows(0..<Int(offsets[nDone]))
+    }
+
     /// Rows of `/tokens/ids` (and of `/acts/*` when positions is "all") that belong to `prompt`.
     public func tokenRange(prompt: Int) throws -> Range<Int> {
         guard prompt >= 0, prompt < nDone else {

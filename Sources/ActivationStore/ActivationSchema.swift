@@ -11,7 +11,7 @@ public enum ActivationSchema {
         static let createdWith = "created_with", hooks = "hooks", dtype = "dtype", compress = "compress"
         static let promptFileSHA256 = "prompt_file_sha256"
         static let shardIndex = "shard_index", shardCount = "shard_count", shardBlockSize = "shard_block_size"
-        static let mergedFrom = "merged_from"
+        static let mergedFrom = "merged_from", nPrompts = "n_prompts"
     }
 
     enum Path {

@@ -231,7 +231,13 @@ public final class ActivationWriter {
         min(1024, max(1, (1 << 20) / max(1, dModel * dtype.bytes)))
     }
 
-    private static func createDatasets(_ file: HDF5File, _ metadata: ActivationMetadata) throws {
+    /// Sets a root attribute that is not part of the metadata (e.g. `merged_from`); flushed with the next commit.
+    func setRootAttribute(_ name: String, _ value: HDF5AttributeValue) throws {
+        try file.setAttribute(name, value)
+    }
+
+    /// Creates `/prompts`, `/tokens` and (unless `acts` is false) one `/acts` dataset per hook.
+    static func createDatasets(_ file: HDF5File, _ metadata: ActivationMetadata, acts createActs: Bool = true) throws {
         typealias P = ActivationSchema.Path
         let prompts = try file.createGroup(P.prompts)
         for name in [P.text, P.group, P.extra] {
@@ -246,6 +252,7 @@ public final class ActivationWriter {
                                                initialRows: 1)
         try offsets.writeRows([Int64(0)], at: 0)
         let acts = try file.createGroup(P.acts)
+        guard createActs else { return }
         let layout = HDF5DatasetLayout(elementType: metadata.dtype.elementType, rowShape: [metadata.dModel],
                                        chunkRows: chunkRows(dModel: metadata.dModel, dtype: metadata.dtype),
                                        compress: metadata.compress)

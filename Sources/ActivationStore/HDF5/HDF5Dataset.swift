@@ -68,6 +68,14 @@ public final class HDF5Dataset: HDF5Object {
         }
     }
 
+    /// Whether the dataset is virtual (rows mapped from other files).
+    public func isVirtual() throws -> Bool {
+        try HDF5Library.locked {
+            let plist = HDF5PropertyList(adopting: try check(H5Dget_create_plist(id), "get creation properties"), path: path, name: name)
+            return H5Pget_layout(plist.id) == H5D_VIRTUAL
+        }
+    }
+
     /// Grows or shrinks the first axis to `rows` (shrinking discards the rows past it).
     public func setRowCount(_ rows: Int) throws {
         var dims = try shape()
