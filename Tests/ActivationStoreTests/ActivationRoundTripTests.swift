@@ -168,3 +168,32 @@ struct ActivationFileErrorTests {
                 == "\(path): /acts/blocks.0.hook_resid_post: rows 0..<1 out of range (0 rows)")
     }
 }
+
+@Suite("Activation file summary")
+struct ActivationSummaryTests {
+    @Test("inspect's summary shows model, progress, hooks, labels and groups")
+    func summary() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var metadata = SyntheticRun.metadata(dtype: .float16, compress: true)
+        metadata.nPrompts = 10
+        let path = folder.appendingPathComponent("s.h5").path
+        let writer = try ActivationWriter(path: path, metadata: metadata)
+        try writer.append(batch: SyntheticRun.batch(0, size: 4, metadata: metadata))
+        try writer.finish()
+        let text = try ActivationFile(path: path).summary()
+        #expect(text == """
+            file:         \(path)
+            model:        Models/tiny (sha256 abababababababab…)
+            architecture: llama, d_model 8, n_layers 2
+            positions:    last
+            prompts:      4 (complete)
+            tokens:       10
+            hooks:        2 (float16, shuffle+gzip)
+              blocks.0.hook_resid_post  (4, 8) float16
+              blocks.1.hook_resid_post  (4, 8) float16
+            labels:       unlabelled: 2, 0: 1, 1: 1
+            groups:       clean: 2, triggered: 2
+            """)
+    }
+}

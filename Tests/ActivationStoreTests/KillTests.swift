@@ -53,9 +53,10 @@ struct KillTests {
         #expect(committed >= c.killAfter, "child output: \(seen.suffix(200))")
         #expect(child.terminationReason == .uncaughtSignal)
 
-        let metadata = SyntheticRun.metadata(positions: c.positions, compress: c.compress,
+        var metadata = SyntheticRun.metadata(positions: c.positions, compress: c.compress,
                                              hooks: ["blocks.0.hook_resid_post", "blocks.1.hook_resid_post",
                                                      "ln_final.hook_normalized"], dModel: 1024)
+        metadata.nPrompts = batches * size
         // The killed file must open as it is, showing at least what the child reported committed.
         do {
             let killed = try ActivationFile(path: path)  // closed at the end of this scope
