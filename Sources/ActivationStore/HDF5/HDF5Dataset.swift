@@ -122,9 +122,10 @@ public final class HDF5Dataset: HDF5Object {
     /// Writes whole rows at `start` (the dataset must already have room: see `append`).
     public func writeRows<T: HDF5Numeric>(_ values: [T], at start: Int) throws {
         let rows = try rowsIn(values.count)
-        var copy = values
-        try copy.withUnsafeMutableBytes {
-            try transfer(rows: rows, at: start, memoryType: T.nativeType, write: true, buffer: $0.baseAddress)
+        try values.withUnsafeBytes {
+            // H5Dwrite only reads the buffer; the mutable pointer type is shared with reads.
+            try transfer(rows: rows, at: start, memoryType: T.nativeType, write: true,
+                         buffer: UnsafeMutableRawPointer(mutating: $0.baseAddress))
         }
     }
 
