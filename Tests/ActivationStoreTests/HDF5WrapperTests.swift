@@ -109,3 +109,19 @@ struct HDF5WrapperTests {
         #expect(outside == "\(path): /d: access rows 3..<4 failed: dataset has 0 rows")
     }
 }
+
+@Suite("HDF5 wrapper edge cases")
+struct HDF5EdgeCaseTests {
+    @Test("empty string lists and empty appends are no-ops, not crashes")
+    func empties() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try HDF5File.create(path: folder.appendingPathComponent("e.h5").path, overwrite: false)
+        let strings = try file.createDataset("s", layout: HDF5DatasetLayout(elementType: .utf8String))
+        try strings.appendStrings([])
+        try strings.append([Float]())
+        #expect(try strings.readAllStrings() == [])
+        try file.setAttribute("none", .strings([]))
+        #expect(try file.attribute("none") == .strings([]))
+    }
+}

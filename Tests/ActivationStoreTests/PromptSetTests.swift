@@ -75,3 +75,18 @@ struct PromptSetTests {
         #expect(hex == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 }
+
+@Suite("SHA-256 of files")
+struct FileHashTests {
+    @Test("hashing a file in 1 MiB reads equals hashing its bytes")
+    func fileHash() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bytes = (0..<(3 << 20) + 77).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+        let path = folder.appendingPathComponent("weights.bin").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(try SHA256.hex(fileAt: path) == SHA256.hex(bytes))
+        #expect(thrownDescription { _ = try SHA256.hex(fileAt: folder.appendingPathComponent("none").path) }
+                == "\(folder.path)/none: cannot read file")
+    }
+}
