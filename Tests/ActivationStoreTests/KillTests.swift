@@ -8,8 +8,16 @@ import Testing
 struct KillTests {
     /// The folder holding the test binary, where SwiftPM also puts the `WriterCrashTest` executable.
     static func childExecutable() throws -> URL {
-        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return me.deletingLastPathComponent().appendingPathComponent("WriterCrashTest")
+        var folder: URL
+        if FileManager.default.fileExists(atPath: "/proc/self/exe") {  // Linux: the test runner is the binary
+            folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        } else if let bundle = Bundle.allBundles.first(where: { $0.bundlePath.hasSuffix(".xctest") }) {  // macOS
+            folder = bundle.bundleURL.deletingLastPathComponent()
+        } else {
+            folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        }
+        folder.appendPathComponent("WriterCrashTest")
+        return folder
     }
 
     struct Case: Sendable, CustomTestStringConvertible {

@@ -89,7 +89,9 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Moves `rows` rows between `buffer` and rows `start ..< start + rows` of the file.
-    func transfer(rows: Int, at start: Int, memoryType: hid_t, write: Bool, buffer: UnsafeMutableRawPointer?) throws {
+    /// `memoryType` is evaluated under the lock: the native type macros call into libhdf5.
+    func transfer(rows: Int, at start: Int, memoryType: @autoclosure () -> hid_t, write: Bool,
+                  buffer: UnsafeMutableRawPointer?) throws {
         guard rows > 0 else { return }
         let fileSpace = try dataspace()
         let dims = try fileSpace.dimensions()
@@ -102,10 +104,10 @@ public final class HDF5Dataset: HDF5Object {
         let memorySpace = try HDF5Dataspace.simple([rows] + rowShape, path: path, name: name)
         try HDF5Library.locked {
             if write {
-                try check(H5Dwrite(id, memoryType, memorySpace.id, fileSpace.id, sl_H5P_DEFAULT(), buffer),
+                try check(H5Dwrite(id, memoryType(), memorySpace.id, fileSpace.id, sl_H5P_DEFAULT(), buffer),
                           "write rows \(start)..<\(start + rows)")
             } else {
-                try check(H5Dread(id, memoryType, memorySpace.id, fileSpace.id, sl_H5P_DEFAULT(), buffer),
+                try check(H5Dread(id, memoryType(), memorySpace.id, fileSpace.id, sl_H5P_DEFAULT(), buffer),
                           "read rows \(start)..<\(start + rows)")
             }
         }
