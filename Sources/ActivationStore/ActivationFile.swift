@@ -3,7 +3,8 @@ import Tensors
 
 /// Reads an activations file (schema version 1) written by `ActivationWriter`, by a merge, or
 /// by anyone following the schema. Only the first `nDone` prompts are visible: rows past it
-/// belong to a batch that was never committed.
+/// belong to a batch that was never committed. The file stays open (read-only) while this
+/// object lives, so release it before resuming a writer on the same path.
 public final class ActivationFile {
     public let path: String
     public let metadata: ActivationMetadata

@@ -158,3 +158,28 @@ func expectSameContents(_ a: String, _ b: String, sourceLocation: SourceLocation
         }
     }
 }
+
+@Suite("Files locked by a running writer")
+struct LockTests {
+    @Test("opening a file another process is writing says so")
+    func lockedByWriter() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("live.h5").path
+        let child = Process()
+        child.executableURL = try KillTests.childExecutable()
+        child.arguments = [path, "100000", "4", "20000"]
+        let output = Pipe()
+        child.standardOutput = output
+        try child.run()
+        defer { kill(child.processIdentifier, SIGKILL); child.waitUntilExit() }
+        var seen = ""
+        while !seen.contains("committed") {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+        }
+        #expect(thrownDescription { _ = try ActivationFile(path: path) }
+                == "\(path): locked by another process that is writing it (wait for it, or kill it and resume)")
+    }
+}

@@ -94,7 +94,11 @@ public final class HDF5File: HDF5Container {
             try access.check(sl_disable_metadata_evictions(access.id), "configure metadata cache")
             let flags = mode == .readOnly ? sl_H5F_ACC_RDONLY() : sl_H5F_ACC_RDWR()
             let fid = H5Fopen(path, flags, access.id)
-            return HDF5File(id: try HDF5Library.check(fid, "open file", path: path), path: path)
+            do {
+                return HDF5File(id: try HDF5Library.check(fid, "open file", path: path), path: path)
+            } catch let error as HDF5Error where error.libraryMessage.contains("unable to lock file") {
+                throw ActivationStoreError.locked(path: path)
+            }
         }
     }
 
