@@ -58,14 +58,15 @@ public final class ActivationWriter {
         try self.init(file: file, metadata: metadata, offsets: [0], pendingRows: [:])
     }
 
-    private init(file: HDF5File, metadata: ActivationMetadata, offsets: [Int64], pendingRows: [String: [Float]]) throws {
+    private init(file: HDF5File, metadata: ActivationMetadata, offsets: [Int64], pendingRows: [String: [Float]],
+                 committed: Int? = nil) throws {
         self.path = file.path
         self.file = file
         self.metadata = metadata
         self.offsets = offsets
         self.nDone = offsets.count - 1
         self.tokensDone = Int(offsets[offsets.count - 1])
-        self.committed = nDone
+        self.committed = committed ?? offsets.count - 1
         let layout = try ActivationLayout(file: file, metadata: metadata)
         self.layout = layout
         self.acts = try metadata.hooks.map { ($0, try layout.acts.openDataset($0)) }
@@ -112,9 +113,13 @@ public final class ActivationWriter {
             if stored.compress { pending[hook] = try dataset.readFloatRows(keep..<rows) }
             try dataset.setRowCount(keep)
         }
+        // The rows moved to memory are no longer on disk: n_done must not count their prompts
+        // (their prompt rows stay; a later resume cuts them if this run dies first).
+        let durable = stored.rowsPerToken ? (offsets.lastIndex { $0 <= Int64(keep) } ?? 0) : keep
+        if durable != nDone { try file.setAttribute(ActivationSchema.Attribute.nDone, .int(durable)) }
         try file.setAttribute(ActivationSchema.Attribute.complete, .int(0))
         try file.flush()
-        return try ActivationWriter(file: file, metadata: stored, offsets: offsets, pendingRows: pending)
+        return try ActivationWriter(file: file, metadata: stored, offsets: offsets, pendingRows: pending, committed: durable)
     }
 
     /// The first field (in the order a user would check them) where two metadata differ.

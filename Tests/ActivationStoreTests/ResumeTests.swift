@@ -64,6 +64,31 @@ struct ResumeTests {
         try expectSameContents(path, reference)
     }
 
+    @Test("resuming a finished compressed file keeps it readable and consistent", arguments: ["last", "all"])
+    func resumeFinishedCompressed(positions: String) throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let metadata = SyntheticRun.metadata(positions: positions, compress: true, dModel: 1024)
+        let path = folder.appendingPathComponent("c.h5").path
+        do {
+            let writer = try ActivationWriter(path: path, metadata: metadata)
+            for b in 0..<3 { try writer.append(batch: SyntheticRun.batch(b, size: 100, metadata: metadata)) }
+            try writer.finish()
+        }
+        let reference = folder.appendingPathComponent("ref.h5").path
+        try FileManager.default.copyItem(atPath: path, toPath: reference)
+        let resumed = try ActivationWriter.resume(path: path, expecting: metadata)
+        #expect(resumed.nDone == 300)
+        #expect(resumed.committed < 300)
+        do {  // what a kill right now would leave: a valid file with the committed prompts
+            let file = try ActivationFile(path: path)
+            #expect(file.nDone == resumed.committed)
+            #expect(!file.complete)
+        }
+        try resumed.finish()
+        try expectSameContents(path, reference)
+    }
+
     /// Prompts `from...` of a last-position batch.
     static func tail(of batch: ActivationBatch, from start: Int) -> ActivationBatch {
         ActivationBatch(texts: Array(batch.texts[start...]), labels: Array(batch.labels[start...]),
