@@ -1,6 +1,6 @@
 /// Any JSON value, decoded exactly: booleans stay booleans and integers stay integers
 /// (a prompt's `label` may be `true` or `1`, and they must not be confused).
-public indirect enum JSONValue: Codable, Sendable, Equatable {
+indirect enum JSONValue: Codable, Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -9,7 +9,7 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: Decoder) throws {
+    init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let v = try? container.decode(Bool.self) { self = .bool(v) }
@@ -20,7 +20,7 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
         else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()

@@ -4,7 +4,7 @@ import Testing
 @Suite("Hook, layer, position and shard selection")
 struct HookSelectionTests {
     func names(_ hooks: String, _ layers: String = "all", nLayers: Int = 12) throws -> [String] {
-        try HookSelection.parse(hooks: hooks, layers: layers).resolve(nLayers: nLayers).map(\.name)
+        try HookSelection.parse(hooks: hooks, layers: layers).resolveNames(nLayers: nLayers)
     }
 
     @Test("short kinds expand over the layers, in forward order")

@@ -7,8 +7,9 @@ public enum HookKind: String, CaseIterable, Sendable {
     case residPost = "hook_resid_post"
 }
 
-/// One hook point of a transformer: `hook_embed`, `blocks.{L}.<kind>` or `ln_final.hook_normalized`.
-public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
+/// A parsed hook name: `hook_embed`, `blocks.{L}.<kind>` or `ln_final.hook_normalized`.
+/// (ActivationStore knows no models; `Transformer.HookPoint(name:)` turns `name` into a hook.)
+public enum HookName: Hashable, Sendable, CustomStringConvertible {
     case embed
     case block(layer: Int, kind: HookKind)
     case finalNorm
