@@ -16,7 +16,7 @@ if let index = arguments.firstIndex(of: "--repeat"), index + 1 < arguments.count
 }
 do {
     var isDirectory: ObjCBool = false
-    FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory)
+    _ = FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory)
     let tokenizer = isDirectory.boolValue
         ? try Tokenizer.load(directory: source)
         : try Tokenizer(tokenizerJSON: try Data(contentsOf: source))
