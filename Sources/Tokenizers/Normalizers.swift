@@ -160,7 +160,13 @@ struct ReplaceNormalizer: Normalizer {
     func normalize(_ s: inout NormalizedString) {
         // Right to left, so earlier ranges stay valid.
         for range in pattern.matches(in: s.scalars).reversed() {
-            s.replace(range, with: content)
+            // Rust's `NormalizedString::replace` inserts the new text after removing the match,
+            // so every new scalar takes the alignment of the match's LAST scalar.
+            let last = range.upperBound - 1
+            let n = content.count
+            s.scalars.replaceSubrange(range, with: content)
+            s.starts.replaceSubrange(range, with: repeatElement(s.starts[last], count: n))
+            s.ends.replaceSubrange(range, with: repeatElement(s.ends[last], count: n))
         }
     }
 }

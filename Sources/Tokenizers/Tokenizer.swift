@@ -130,9 +130,8 @@ public final class Tokenizer: Sendable {
         let words = preTokenizer?.preTokenize([piece]) ?? [piece]
         for word in words where !word.isEmpty {
             for token in model.tokenize(word.scalars) {
-                let id = Int(token.id)
                 encoding.append(
-                    id: id, token: model.tokenString(id) ?? "",
+                    id: Int(token.id), token: model.tokenText(token, in: word.scalars),
                     offsets: word.originalRange(Int(token.start)..<Int(token.end)))
             }
         }

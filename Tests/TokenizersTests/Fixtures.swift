@@ -17,7 +17,7 @@ enum Fixtures {
     }()
 
     /// The tokenizers `make_fixtures.py` trains.
-    static let tokenizerNames = ["gpt2", "llama3", "qwen2", "llama2", "mistral_normalizer", "wordlevel"]
+    static let tokenizerNames = ["gpt2", "llama3", "qwen2", "llama2", "mistral_normalizer", "wordlevel", "unigram"]
 
     static func directory(_ name: String) -> URL { root.appendingPathComponent(name) }
 
@@ -28,8 +28,10 @@ enum Fixtures {
     struct Case: Decodable {
         let text: String
         let ids: [Int]
-        let offsets: [[Int]]
-        let decoded: String
+        /// Flat: start0, end0, start1, end1, …
+        let offsets: [Int]
+        /// Absent when decoding gives `text` back.
+        let decoded: String?
         let tokens: [String]?
         let ids_no_special: [Int]?
         let decoded_skip: String?
