@@ -130,7 +130,7 @@ struct LowercaseNormalizer: Normalizer {
     func normalize(_ s: inout NormalizedString) {
         s.mapScalars { scalar in
             let v = scalar.value
-            if v < 0x80 { return v >= 0x41 && v <= 0x5A ? [Unicode.Scalar(v + 0x20)!] : nil }
+            if v < 0x80 { return v >= 0x41 && v <= 0x5A ? [Unicode.Scalar(UInt8(v + 0x20))] : nil }
             guard scalar.properties.changesWhenLowercased else { return nil }
             let lower = scalar.properties.lowercaseMapping
             return lower.unicodeScalars.count == 1 && lower.unicodeScalars.first == scalar ? nil : lower.scalarArray

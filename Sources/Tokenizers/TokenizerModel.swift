@@ -50,8 +50,12 @@ func readVocabulary(_ reader: JSONReader) throws -> [TokenKey: Int] {
     var vocab: [TokenKey: Int] = [:]
     vocab.reserveCapacity(members.count)
     for (token, value) in members {
-        guard let id = value.int, id >= 0, id <= Int(Int32.max) else {
+        guard let id = value.int, id >= 0 else {
             throw TokenizerError(file: reader.file, "\(child.path)[\"\(token)\"]: expected a non-negative integer id")
+        }
+        // Ids index dense tables; a stray huge id would allocate gigabytes.
+        guard id <= max(16 * members.count, 1 << 20) else {
+            throw TokenizerError(file: reader.file, "\(child.path)[\"\(token)\"]: id \(id) is far beyond the vocabulary size")
         }
         vocab[TokenKey(token)] = id
     }
