@@ -21,6 +21,7 @@ final class BPEModel: TokenizerModel {
     private let byteIDs: [Int32]
     private let cache = Mutex<[TokenKey: [ModelToken]]>([:])
     private static let cacheCapacity = 100_000
+    private static let maxCachedWordLength = 256
 
     init(_ reader: JSONReader) throws {
         vocabulary = try readVocabulary(reader)
@@ -84,16 +85,20 @@ final class BPEModel: TokenizerModel {
     func tokenize(_ word: [Unicode.Scalar]) -> [ModelToken] {
         guard !word.isEmpty else { return [] }
         let key = TokenKey(word)
-        if let hit = cache.withLock({ $0[key] }) { return hit }
+        // Long words (a whole line under Metaspace without split) are rarely repeated: not cached.
+        let cacheable = word.count <= Self.maxCachedWordLength
+        if cacheable, let hit = cache.withLock({ $0[key] }) { return hit }
         let tokens: [ModelToken]
         if ignoreMerges, let id = vocabulary[key] {
             tokens = [ModelToken(id: Int32(id), start: 0, end: Int32(word.count))]
         } else {
             tokens = merge(initialSymbols(word))
         }
-        cache.withLock { cache in
-            if cache.count >= Self.cacheCapacity { cache.removeAll(keepingCapacity: true) }
-            cache[key] = tokens
+        if cacheable {
+            cache.withLock { cache in
+                if cache.count >= Self.cacheCapacity { cache.removeAll(keepingCapacity: true) }
+                cache[key] = tokens
+            }
         }
         return tokens
     }

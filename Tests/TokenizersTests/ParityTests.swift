@@ -20,7 +20,7 @@ struct ParityTests {
     func encodeMatches(name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
         let cases = try Fixtures.expected(name)
-        #expect(cases.count >= 300)
+        #expect(cases.count >= (name == "roberta" ? 120 : 300))
         var mismatches = Mismatches()
         for c in cases {
             let encoding = tokenizer.encode(c.text)
@@ -36,6 +36,25 @@ struct ParityTests {
             }
         }
         #expect(mismatches.count == 0)
+    }
+
+    /// One shared tokenizer used from many tasks gives the serial results (the BPE cache is shared).
+    @Test func concurrentEncodingMatchesSerial() async throws {
+        let tokenizer = try Fixtures.tokenizer("llama3")
+        let cases = try Fixtures.expected("llama3")
+        let mismatched = await withTaskGroup(of: Int.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    var bad = 0
+                    for (i, c) in cases.enumerated() where i % 4 == worker {
+                        if tokenizer.encode(c.text).ids != c.ids { bad += 1 }
+                    }
+                    return bad
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(mismatched == 0)
     }
 
     @Test("decode with and without special tokens", arguments: Fixtures.tokenizerNames)

@@ -141,6 +141,19 @@ def wordlevel():
     return tok, config, None
 
 
+def roberta():
+    """RoBERTa style on the GPT-2 merges: ByteLevel with prefix space, RobertaProcessing <s> A </s>
+    with offset trimming. Only 120 strings: it adds the post-processor, not a new model."""
+    tok, trainer = byte_level_bpe(700, ["<s>", "<pad>", "</s>", "<unk>"])
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
+    tok.train_from_iterator(CORPUS, trainer)
+    tok.decoder = decoders.ByteLevel()
+    tok.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0), trim_offsets=True, add_prefix_space=True)
+    tok.add_special_tokens([AddedToken("<mask>", lstrip=True, special=True, normalized=False)])
+    config = {"tokenizer_class": "RobertaTokenizer", "bos_token": "<s>", "eos_token": "</s>"}
+    return tok, config, None
+
+
 def unigram():
     """T5 / ALBERT style SentencePiece Unigram: NFKC, collapsed spaces, Metaspace, `$A </s>`."""
     tok = Tokenizer(models.Unigram())
@@ -255,7 +268,7 @@ def main():
     state = metaspace_bpe()
     builders = {"gpt2": gpt2, "llama3": llama3, "qwen2": qwen2, "llama2": lambda: llama2(state),
                 "mistral_normalizer": lambda: mistral_normalizer(state), "wordlevel": wordlevel,
-                "unigram": unigram}
+                "unigram": unigram, "roberta": roberta}
     for name, build in builders.items():
         tok, config, generation = build()
         folder = os.path.join(OUT, name)
@@ -267,7 +280,8 @@ def main():
             with open(os.path.join(folder, "generation_config.json"), "w") as f:
                 json.dump(generation, f)
         with open(os.path.join(folder, "expected.json"), "w") as f:
-            json.dump({"cases": record(tok, strings)}, f, ensure_ascii=False, separators=(",", ":"))
+            chosen = strings[:120] if name == "roberta" else strings
+            json.dump({"cases": record(tok, chosen)}, f, ensure_ascii=False, separators=(",", ":"))
         print(name, tok.get_vocab_size(), len(strings))
     with open(os.path.join(OUT, "components.json"), "w") as f:
         json.dump(component_cases(), f, ensure_ascii=False, separators=(",", ":"))
