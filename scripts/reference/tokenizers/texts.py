@@ -98,6 +98,8 @@ SPECIALS_IN_TEXT = [
     "[CLS] not really [SEP]",
     "<|endoftext|><|endoftext|>",
     "a<|endoftext",
+    "agent agents agent_x xagent agent. (agent) é agent 3agent agent3 agent",
+    "the agent's agent-based agent\nagent\tagent",
 ]
 
 
