@@ -112,6 +112,17 @@ struct ComponentTests {
         #expect(tokenizer.encode("aéa").offsets == [0..<1, 1..<2, 1..<2, 2..<3])
     }
 
+    @Test func endOfWordSuffix() throws {
+        let json = #"""
+            {"model":{"type":"BPE","vocab":{"a":0,"b</w>":1,"ab</w>":2,"b":3,"a</w>":4},
+              "merges":["a b</w>"],"end_of_word_suffix":"</w>"},
+             "pre_tokenizer":{"type":"WhitespaceSplit"},"decoder":{"type":"BPEDecoder","suffix":"</w>"}}
+            """#
+        let tokenizer = try Tokenizer(tokenizerJSON: Data(json.utf8))
+        #expect(tokenizer.encode("ab ba").ids == [2, 3, 4])
+        #expect(tokenizer.decode([2, 3, 4]) == "ab ba")
+    }
+
     @Test func pairMergesAndPrefixSuffix() throws {
         let json = #"""
             {"model":{"type":"BPE","vocab":{"a":0,"##b":1,"##c":2,"ab":3,"abc":4,"b":5},
