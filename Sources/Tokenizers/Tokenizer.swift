@@ -108,14 +108,15 @@ public final class Tokenizer: Sendable {
         encoding.ids.reserveCapacity(original.count / 3)
         for split in rawAddedTokens.split(original, skipSpecial: !parseSpecialTokens) {
             if let token = split.token {
-                encoding.append(id: token.id, token: token.tokenString, offsets: split.range)
+                // The token's string is the matched text, stripped whitespace included (Rust `split_with_indices`).
+                encoding.append(id: token.id, token: Array(original[split.range]).string, offsets: split.range)
                 continue
             }
             var piece = NormalizedString(original: original[split.range])
             normalizer?.normalize(&piece)
             for inner in normalizedAddedTokens.split(piece.scalars, skipSpecial: !parseSpecialTokens) {
                 if let token = inner.token {
-                    encoding.append(id: token.id, token: token.tokenString, offsets: piece.originalRange(inner.range))
+                    encoding.append(id: token.id, token: Array(piece.scalars[inner.range]).string, offsets: piece.originalRange(inner.range))
                 } else if !inner.range.isEmpty {
                     encodeText(inner.range == 0..<piece.count ? piece : piece.slice(inner.range), into: &encoding)
                 }
