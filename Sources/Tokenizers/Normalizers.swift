@@ -65,18 +65,6 @@ struct UnicodeNormalizer: Normalizer {
 
     init(form: Form) { self.form = form }
 
-    @inline(__always)
-    private static func continuesSegment(_ s: Unicode.Scalar) -> Bool {
-        let v = s.value
-        if v < 0x300 { return false }
-        if (0x1160...0x11FF).contains(v) { return true }  // Hangul jungseong / jongseong
-        if s.properties.canonicalCombiningClass != .notReordered { return true }
-        switch s.properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark: return true
-        default: return false
-        }
-    }
-
     func normalize(_ s: inout NormalizedString) {
         // ASCII is invariant under all four forms.
         if s.scalars.allSatisfy({ $0.isASCII }) { return }
@@ -90,7 +78,7 @@ struct UnicodeNormalizer: Normalizer {
             var i = 0
             while i < n {
                 var j = i + 1
-                while j < n && Self.continuesSegment(s.scalars[j]) { j += 1 }
+                while j < n && UnicodeClasses.continuesNormalizationSegment(s.scalars[j]) { j += 1 }
                 let first = s.scalars[i].value
                 // Below U+00A0 every form is the identity (and a lone scalar below U+0300 is NFC).
                 if j == i + 1 && (first < 0xA0 || (form == .nfc && first < 0x300)) {

@@ -2,7 +2,7 @@ import Foundation
 
 /// A Hugging Face tokenizer read from `tokenizer.json`, encoding and decoding exactly as the
 /// Rust `tokenizers` crate: added tokens → Normalizer → PreTokenizer → Model → PostProcessor,
-/// and TokenDecoder on the way back. Immutable and safe to share between tasks.
+/// and the Decoder on the way back. Immutable and safe to share between tasks.
 public final class Tokenizer: Sendable {
     let normalizer: Normalizer?
     let preTokenizer: PreTokenizer?
