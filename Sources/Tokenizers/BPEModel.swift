@@ -39,13 +39,14 @@ final class BPEModel: TokenizerModel {
         }
 
         var merges: [UInt64: UInt64] = [:]
-        let prefixLength = continuingSubwordPrefix?.count ?? 0
         for (rank, entry) in (try reader.array("merges") ?? []).enumerated() {
             let pair: (String, String)
             if let text = entry.value.string {
-                let parts = text.split(separator: " ", omittingEmptySubsequences: false)
+                // Split on the byte, as Rust does: a Character split would glue a space to a
+                // following combining mark.
+                let parts = text.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
                 guard parts.count == 2 else { throw entry.error("expected \"a b\" or [\"a\",\"b\"]") }
-                pair = (String(parts[0]), String(parts[1]))
+                pair = (String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self))
             } else if let items = entry.value.array, items.count == 2, let a = items[0].string, let b = items[1].string {
                 pair = (a, b)
             } else {
@@ -53,7 +54,7 @@ final class BPEModel: TokenizerModel {
             }
             guard let left = vocabulary[TokenKey(pair.0)] else { throw entry.error("token \"\(pair.0)\" is not in the vocabulary") }
             guard let right = vocabulary[TokenKey(pair.1)] else { throw entry.error("token \"\(pair.1)\" is not in the vocabulary") }
-            let merged = pair.0 + String(pair.1.dropFirst(pair.1.hasPrefix(continuingSubwordPrefix ?? "\u{0}") ? prefixLength : 0))
+            let merged = pair.0 + pair.1.droppingUTF8Prefix(continuingSubwordPrefix)
             guard let mergedID = vocabulary[TokenKey(merged)] else {
                 throw entry.error("merged token \"\(merged)\" is not in the vocabulary")
             }
