@@ -23,6 +23,14 @@ public struct SHA256: Sendable {
     /// Feeds more bytes (any split of the input gives the same digest).
     public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         length &+= UInt64(bytes.count)
+        // Fast path: whole blocks straight from contiguous input once nothing is pending.
+        let direct: Int? = pending.isEmpty ? bytes.withContiguousStorageIfAvailable { buffer in
+            let whole = buffer.count / 64 * 64
+            for start in stride(from: 0, to: whole, by: 64) { Self.compress(&state, buffer, at: start) }
+            pending.append(contentsOf: buffer[whole...])
+            return whole
+        } : nil
+        if direct != nil { return }
         pending.append(contentsOf: bytes)
         let whole = pending.count / 64 * 64
         guard whole > 0 else { return }
