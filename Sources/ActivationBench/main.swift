@@ -2,7 +2,6 @@
 // h5py on the same arrays and chunking and prints the ratio).
 //
 // usage: ActivationBench OUT.h5 PROMPTS D_MODEL HOOKS BATCH [gzip|plain] [float32|float16]
-//        ActivationBench sha256 FILE
 // prints one line: "swift <MB> MB in <s> s = <MB/s> MB/s" where MB counts the float32
 // activation bytes handed to the writer.
 import ActivationStore
@@ -11,21 +10,6 @@ import Tensors
 
 let arguments = CommandLine.arguments
 
-// `ActivationBench sha256 FILE`: hashing throughput (model_sha256 hashes whole weight files).
-if arguments.count == 3 && arguments[1] == "sha256" {
-    do {
-        let clock = ContinuousClock()
-        var digest = ""
-        let elapsed = try clock.measure { digest = try SHA256.hex(fileAt: arguments[2]) }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let size = Double((try FileManager.default.attributesOfItem(atPath: arguments[2])[.size] as? Int) ?? 0) / 1e6
-        print(String(format: "sha256 %@ %.1f MB in %.3f s = %.1f MB/s", digest, size, seconds, size / seconds))
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("\(error)\n".utf8))
-        exit(1)
-    }
-}
 guard arguments.count >= 6, let prompts = Int(arguments[2]), let dModel = Int(arguments[3]),
       let hookCount = Int(arguments[4]), let batchSize = Int(arguments[5]), prompts > 0, batchSize > 0 else {
     FileHandle.standardError.write(Data("usage: ActivationBench OUT.h5 PROMPTS D_MODEL HOOKS BATCH [gzip|plain] [float32|float16]\n".utf8))

@@ -20,7 +20,7 @@ public struct ActivationBatchBuilder {
 
     /// Adds one prompt; `rows[hook]` is its `(1, d_model)` or `(tokens, d_model)` rows
     /// (see `PositionSelection.rows`). Shapes are checked when the writer appends.
-    public mutating func add(_ record: PromptRecord, tokenIDs: [Int32], rows: [String: Tensor]) {
+    public mutating func add(_ record: LabelledPrompt, tokenIDs: [Int32], rows: [String: Tensor]) {
         batch.texts.append(record.prompt)
         batch.labels.append(record.label)
         batch.groups.append(record.group)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One prompt of a prompt file.
-public struct PromptRecord: Sendable, Equatable {
+public struct LabelledPrompt: Sendable, Equatable {
     public var prompt: String
     /// 1/0 for true/false or the integer given; -1 when the line has no label.
     public var label: Int32
@@ -37,7 +37,7 @@ public enum PromptSetError: Error, CustomStringConvertible, Equatable, Sendable 
 /// integer) and `group` (string); blank lines are skipped; other fields travel as `extra`.
 public struct PromptSet: Sendable, Equatable {
     public let name: String
-    public let records: [PromptRecord]
+    public let records: [LabelledPrompt]
     /// SHA-256 of the file's bytes (lower-case hex), stored as `prompt_file_sha256`.
     public let sha256: String
 
@@ -56,7 +56,7 @@ public struct PromptSet: Sendable, Equatable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw PromptSetError.unreadable(file: name, reason: "not valid UTF-8")
         }
-        var records: [PromptRecord] = []
+        var records: [LabelledPrompt] = []
         let decoder = JSONDecoder()
         // "\r\n" is one Character in Swift, so CRLF files need it named as a separator too.
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
@@ -76,7 +76,7 @@ public struct PromptSet: Sendable, Equatable {
         self.records = records
     }
 
-    private static func record(from value: JSONValue, file: String, line: Int) throws -> PromptRecord {
+    private static func record(from value: JSONValue, file: String, line: Int) throws -> LabelledPrompt {
         guard case .object(var fields) = value else {
             throw PromptSetError.invalidLine(file: file, line: line, problem: "not a JSON object")
         }
@@ -99,7 +99,7 @@ public struct PromptSet: Sendable, Equatable {
         case .string(let s)?: group = s
         default: throw PromptSetError.invalidLine(file: file, line: line, problem: "\"group\" must be a string")
         }
-        return PromptRecord(prompt: prompt, label: label, group: group, extra: try extraJSON(fields))
+        return LabelledPrompt(prompt: prompt, label: label, group: group, extra: try extraJSON(fields))
     }
 
     private static func extraJSON(_ fields: [String: JSONValue]) throws -> String {

@@ -1,8 +1,9 @@
 import Foundation
 
-/// SHA-256 (FIPS 180-4), for the `model_sha256` / `prompt_file_sha256` attributes that let
-/// `resume` and `merge` recognise the same inputs. Streaming: `update` any number of times.
-public struct SHA256: Sendable {
+/// SHA-256 (FIPS 180-4), for the `prompt_file_sha256` attribute that lets `resume` recognise
+/// the same prompt file. Streaming: `update` any number of times. Internal: other modules
+/// (Probes, Interventions) have their own, and two public `SHA256` types would clash in the CLI.
+struct SHA256: Sendable {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -18,10 +19,10 @@ public struct SHA256: Sendable {
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
 
-    public init() {}
+    init() {}
 
     /// Feeds more bytes (any split of the input gives the same digest).
-    public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         length &+= UInt64(bytes.count)
         // Fast path: whole blocks straight from contiguous input once nothing is pending.
         let direct: Int? = pending.isEmpty ? bytes.withContiguousStorageIfAvailable { buffer in
@@ -41,7 +42,7 @@ public struct SHA256: Sendable {
     }
 
     /// The digest; the hasher should not be updated afterwards.
-    public mutating func finalize() -> [UInt8] {
+    mutating func finalize() -> [UInt8] {
         let bits = length &* 8
         var tail: [UInt8] = [0x80]
         tail += [UInt8](repeating: 0, count: (55 &- pending.count) & 63)
@@ -53,7 +54,7 @@ public struct SHA256: Sendable {
     }
 
     /// Lower-case hex digest of `bytes`.
-    public static func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    static func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
@@ -89,7 +90,7 @@ public struct SHA256: Sendable {
     }
 
     /// Lower-case hex SHA-256 of a file, read 1 MiB at a time (model weights can be gigabytes).
-    public static func hex(fileAt path: String) throws -> String {
+    static func hex(fileAt path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw PromptSetError.unreadable(file: path, reason: "cannot read file")
         }

@@ -36,7 +36,7 @@ struct PositionRowsTests {
         let reference = SyntheticRun.batch(0, size: 3, metadata: metadata)
         var builder = ActivationBatchBuilder(hooks: metadata.hooks, dModel: metadata.dModel)
         for i in 0..<3 {
-            let record = PromptRecord(prompt: reference.texts[i], label: reference.labels[i], group: reference.groups[i],
+            let record = LabelledPrompt(prompt: reference.texts[i], label: reference.labels[i], group: reference.groups[i],
                                       extra: reference.extras[i])
             let rows = reference.activations.mapValues { t in Tensor(shape: [1, t.columns], storage: Array(t.row(i))) }
             builder.add(record, tokenIDs: reference.tokenIDs[i], rows: rows)
