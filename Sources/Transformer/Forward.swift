@@ -235,7 +235,14 @@ extension TransformerModel {
         selected.withUnsafeBufferPointer { sb in
             unembedding.withUnsafeBufferPointer { eb in
                 logits.storage.withUnsafeMutableBufferPointer { lb in
-                    BLAS.sgemm(transB: true, m: R, n: c.vocabSize, k: d, a: sb.baseAddress!, b: eb.baseAddress!, c: lb.baseAddress!)
+                    if R <= Linear.gemvRows {
+                        for r in 0..<R {
+                            BLAS.sgemv(m: c.vocabSize, n: d, a: eb.baseAddress!, x: sb.baseAddress! + r * d,
+                                       y: lb.baseAddress! + r * c.vocabSize)
+                        }
+                    } else {
+                        BLAS.sgemm(transB: true, m: R, n: c.vocabSize, k: d, a: sb.baseAddress!, b: eb.baseAddress!, c: lb.baseAddress!)
+                    }
                 }
             }
         }
