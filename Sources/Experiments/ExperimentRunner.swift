@@ -70,12 +70,22 @@ public struct ExperimentRunner {
         let total = conditions.count * prompts.count
         var done = 0
 
-        // Baseline logits of every prompt, for KL: (tokens, vocab) per prompt.
-        let baselineLogits = try prompts.map { try model.forward([$0.ids], logits: .all).logits! }
+        let conditionHooks = conditions.map { $0.hooks(layers: layers) }
+        // KL[condition][prompt]: one prompt's baseline logits (tokens, vocab) at a time, so
+        // memory stays at one prompt's worth whatever the vocabulary.
+        var kl = [[Double]](repeating: [Double](repeating: 0, count: prompts.count), count: conditions.count)
+        for (i, p) in prompts.enumerated() {
+            let baseline = try model.forward([p.ids], logits: .all).logits!
+            for (c, hooks) in conditionHooks.enumerated() {
+                guard let hooks else { continue }
+                let logits = try model.forward([p.ids], hooks: hooks, logits: .all).logits!
+                kl[c][i] = meanKL(baseline: baseline, condition: logits)
+            }
+        }
 
         var cells: [ExperimentReport.Cell] = []
-        for condition in conditions {
-            let hooks = condition.hooks(layers: layers)
+        for (c, condition) in conditions.enumerated() {
+            let hooks = conditionHooks[c]
             var completions = [String](repeating: "", count: prompts.count)
             var start = 0
             while start < prompts.count {
@@ -96,13 +106,6 @@ public struct ExperimentRunner {
                 progress?(done, total)
                 start = end
             }
-            var kl = [Double](repeating: 0, count: prompts.count)
-            if let hooks {
-                for (i, p) in prompts.enumerated() {
-                    let logits = try model.forward([p.ids], hooks: hooks, logits: .all).logits!
-                    kl[i] = meanKL(baseline: baselineLogits[i], condition: logits)
-                }
-            }
             for group in groups {
                 let members = prompts.indices.filter { prompts[$0].group == group }
                 var rates: [String: Proportion] = [:]
@@ -113,7 +116,7 @@ public struct ExperimentRunner {
                 // Every position weighs the same: a prompt's mean KL is weighted by its length.
                 var klSum = 0.0, positions = 0
                 for m in members {
-                    klSum += kl[m] * Double(prompts[m].ids.count)
+                    klSum += kl[c][m] * Double(prompts[m].ids.count)
                     positions += prompts[m].ids.count
                 }
                 let samples = members.prefix(settings.samplesPerCell).map { m in
