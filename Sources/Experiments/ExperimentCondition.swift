@@ -44,18 +44,12 @@ public struct ExperimentCondition: Sendable {
 
     /// The hooks this condition runs with (nil for the baseline).
     func hooks(layers: Int) -> Hooks? {
-        switch kind {
-        case .baseline:
-            return nil
-        case .ablate, .randomAblation:
-            let hooks = Hooks()
-            DirectionalAblation.everyResidualWrite(directions!, layers: layers).register(on: hooks)
-            return hooks
-        case .steer:
-            let hooks = Hooks()
-            steering!.register(on: hooks)
-            return hooks
+        let hooks = Hooks()
+        if let directions {
+            DirectionalAblation.everyResidualWrite(directions, layers: layers).register(on: hooks)
         }
+        steering?.register(on: hooks)
+        return hooks.isEmpty ? nil : hooks
     }
 }
 

