@@ -71,6 +71,10 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
     public var detectors: [Detector]?
     /// Groups that must have prompts (an empty group is an error, not a 0/0 rate).
     public var groups: [String]?
+    /// Hook names to ablate at (default: every residual-stream write).
+    public var ablateHooks: [String]?
+    /// all, last, from:K or 0,3 (default all).
+    public var ablatePositions: String?
     public var randomControls: Int?
     public var steerAlphas: [Float]?
     public var steerHooks: [String]?
@@ -86,6 +90,8 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, prompts, direction, template, detectors, temperature, seed, samples, output, force, groups
         case randomControls = "random_controls"
+        case ablateHooks = "ablate_hooks"
+        case ablatePositions = "ablate_positions"
         case steerAlphas = "steer_alphas"
         case steerHooks = "steer_hooks"
         case maxNewTokens = "max_new_tokens"
@@ -111,6 +117,7 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
         }
     }
 
+    /// Reads and parses the file at `url`.
     public static func load(_ url: URL) throws -> ExperimentFile {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ExperimentError("\(url.path): cannot read (missing or unreadable)")

@@ -8,6 +8,9 @@ public struct ExperimentReport: Codable, Sendable, Equatable {
         public var name: String
         public var kind: ExperimentCondition.Kind
         public var alpha: Float?
+        /// Where the condition intervenes: hook names, or "every residual write".
+        public var hooks: [String]
+        public var positions: String
     }
 
     public struct Sample: Codable, Sendable, Equatable {

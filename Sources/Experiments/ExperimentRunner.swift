@@ -32,6 +32,7 @@ public struct ExperimentRunner {
     public let decode: ([Int]) -> String
     public let detectors: [BehaviourDetector]
 
+    /// `decode` turns generated ids (stop token removed) into the text detectors judge.
     public init(model: TransformerModel, detectors: [BehaviourDetector], decode: @escaping ([Int]) -> String) {
         self.model = model
         self.detectors = detectors
@@ -130,7 +131,16 @@ public struct ExperimentRunner {
         return ExperimentReport(
             model: modelName, modelSHA256: modelSHA256, direction: directionName, detectors: detectors.map(\.name),
             groups: groups,
-            conditions: conditions.map { .init(name: $0.name, kind: $0.kind, alpha: $0.alpha) },
+            conditions: conditions.map { c in
+                let hooks: [String]
+                switch c.kind {
+                case .baseline: hooks = []
+                case .ablate, .randomAblation: hooks = c.ablationPoints?.map(\.name) ?? ["every residual write"]
+                case .steer: hooks = c.steering?.points.map(\.name) ?? []
+                }
+                let positions = c.kind == .steer ? (c.steering?.positions.description ?? "all") : c.ablationPositions.description
+                return .init(name: c.name, kind: c.kind, alpha: c.alpha, hooks: hooks, positions: positions)
+            },
             settings: settings, cells: cells)
     }
 }

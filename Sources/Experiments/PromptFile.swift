@@ -20,6 +20,7 @@ public struct PromptRecord: Sendable, Equatable {
     }
 }
 
+/// Reads prompt files (JSONL) for experiments.
 public enum PromptFile {
     /// Parses JSONL; blank lines are skipped. Every error names the file, the line and the field.
     public static func parse(_ data: Data, path: String) throws -> [PromptRecord] {
@@ -67,6 +68,7 @@ public enum PromptFile {
         return records
     }
 
+    /// Reads and parses the JSONL file at `url`.
     public static func load(_ url: URL) throws -> [PromptRecord] {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ExperimentError("\(url.path): cannot read (missing or unreadable)")

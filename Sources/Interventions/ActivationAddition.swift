@@ -21,6 +21,7 @@ public struct ActivationAddition: Sendable {
         layers.map { HookPoint.residPost($0) }
     }
 
+    /// Registers the addition at each point; it runs in prefill and every decode step.
     public func register(on hooks: Hooks) {
         let vector = vector, positions = positions
         hooks.add(points) { a in

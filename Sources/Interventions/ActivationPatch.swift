@@ -10,6 +10,7 @@ public struct ActivationPatch: Sendable {
     /// Only these sequences of the patched batch are changed (nil: all).
     public let sequences: Set<Int>?
 
+    /// `source` as `capture` returns it, or built by hand (e.g. from an activations file).
     public init(source: [HookPoint: [Int: [Float]]], positions: PositionSelector = .all, sequences: Set<Int>? = nil) {
         self.source = source
         self.positions = positions

@@ -40,6 +40,7 @@ public struct DirectionFile: Sendable {
         return try parse(data, path: path)
     }
 
+    /// Parses the bytes of a direction file; `path` names it in errors.
     public static func parse(_ data: Data, path: String) throws -> DirectionFile {
         let trimmed = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let firstCharacter = trimmed.first else { throw InterventionError(path, "empty file") }

