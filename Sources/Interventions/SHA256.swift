@@ -1,7 +1,9 @@
 import Foundation
+import Transformer
 
 /// SHA-256 (FIPS 180-4), streaming, for fingerprinting model weights without a crypto dependency.
-public struct SHA256 {
+/// Internal: the public face is `ModelFingerprint` (Probes has its own public SHA256 for files).
+struct SHA256 {
     private var state: [UInt32] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
                                    0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19]
     private var buffer: [UInt8] = []
@@ -20,10 +22,10 @@ public struct SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    public init() {}
+    init() {}
 
     /// Adds bytes to the message.
-    public mutating func update(_ data: some Collection<UInt8>) {
+    mutating func update(_ data: some Collection<UInt8>) {
         length &+= UInt64(data.count)
         buffer.append(contentsOf: data)
         let whole = buffer.count / 64 * 64
@@ -43,7 +45,7 @@ public struct SHA256 {
     }
 
     /// The digest as 64 lowercase hex digits.
-    public mutating func finalizeHex() -> String {
+    mutating func finalizeHex() -> String {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
         while (buffer.count + tail.count) % 64 != 56 { tail.append(0) }
@@ -84,15 +86,18 @@ public struct SHA256 {
     }
 
     /// The digest of `data` as hex.
-    public static func hex(_ data: some Collection<UInt8>) -> String {
+    static func hex(_ data: some Collection<UInt8>) -> String {
         var h = SHA256()
         h.update(data)
         return h.finalizeHex()
     }
+}
 
+/// The fingerprint probe.json's `model_sha256` is checked against.
+public enum ModelFingerprint {
     /// A model's fingerprint: SHA-256 over its weight files' bytes, concatenated in the order of
     /// `files` (the checkpoint's stable file order), read in 4 MiB pieces.
-    public static func modelFingerprint(directory: URL, files: [String]) throws -> String {
+    public static func sha256(directory: URL, files: [String]) throws -> String {
         var h = SHA256()
         for name in files {
             let url = directory.appendingPathComponent(name)
@@ -103,5 +108,10 @@ public struct SHA256 {
             while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { h.update(chunk) }
         }
         return h.finalizeHex()
+    }
+
+    /// The fingerprint of a loaded model's weight files.
+    public static func sha256(of model: TransformerModel) throws -> String {
+        try sha256(directory: model.directory, files: model.weightFiles)
     }
 }

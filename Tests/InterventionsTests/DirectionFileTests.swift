@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Interventions
+@testable import Interventions
 import Transformer
 
 @Suite struct DirectionFileTests {
@@ -48,6 +48,18 @@ import Transformer
         #expect(throws: InterventionError.self) { try narrow.check(against: model, fingerprint: { "" }, force: true) }
         let deep = DirectionFile(components: [[Float](repeating: 1, count: d)], hook: .residPost(9), path: "p.json")
         #expect(throws: InterventionError.self) { try deep.check(against: model, fingerprint: { "" }, force: true) }
+    }
+
+    /// The model fingerprint hashes the weight files in order: one file's fingerprint is its sha256.
+    @Test func modelFingerprint() throws {
+        let model = try TransformerModel.load(directory: Fixtures.model("llama-tied"))
+        let bytes = try Data(contentsOf: Fixtures.model("llama-tied").appendingPathComponent("model.safetensors"))
+        #expect(try ModelFingerprint.sha256(of: model) == SHA256.hex(bytes))
+        let sharded = try TransformerModel.load(directory: Fixtures.model("mistral-sharded"))
+        var all = Data()
+        for f in sharded.weightFiles { all.append(try Data(contentsOf: Fixtures.model("mistral-sharded").appendingPathComponent(f))) }
+        #expect(sharded.weightFiles.count == 6)
+        #expect(try ModelFingerprint.sha256(of: sharded) == SHA256.hex(all))
     }
 
     @Test func sha256KnownValues() throws {
