@@ -16,7 +16,8 @@ import Yams
 /// seed: 0
 /// output: results.json
 /// ```
-/// Every field is optional here; the command fills the gaps from its flags. Relative paths are
+/// Every field is optional here; the command fills the gaps from its flags (the model
+/// directory is always the command's argument). Relative paths are
 /// relative to the file's folder.
 public struct ExperimentFile: Decodable, Sendable, Equatable {
     public struct Detector: Decodable, Sendable, Equatable {
@@ -64,7 +65,6 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
         }
     }
 
-    public var model: String?
     public var prompts: String?
     public var direction: String?
     public var template: String?
@@ -88,7 +88,7 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
     public var force: Bool?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case model, prompts, direction, template, detectors, temperature, seed, samples, output, force, groups
+        case prompts, direction, template, detectors, temperature, seed, samples, output, force, groups
         case randomControls = "random_controls"
         case ablateHooks = "ablate_hooks"
         case ablatePositions = "ablate_positions"

