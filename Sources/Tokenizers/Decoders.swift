@@ -91,7 +91,9 @@ struct MetaspaceDecoder: TokenDecoder {
 struct ByteFallbackDecoder: TokenDecoder {
     static func byteValue(_ token: String) -> UInt8? {
         let utf8 = Array(token.utf8)
-        guard utf8.count == 6, token.hasPrefix("<0x"), token.hasSuffix(">") else { return nil }
+        guard utf8.count == 6, utf8[0] == UInt8(ascii: "<"), utf8[1] == UInt8(ascii: "0"), utf8[2] == UInt8(ascii: "x"),
+            utf8[5] == UInt8(ascii: ">")
+        else { return nil }
         return UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16)
     }
 
@@ -163,7 +165,8 @@ struct WordPieceDecoder: TokenDecoder {
         tokens.enumerated().map { i, token in
             var t = token
             if i != 0 {
-                t = t.hasPrefix(prefix) ? String(t.dropFirst(prefix.count)) : " " + t
+                let stripped = t.droppingUTF8Prefix(prefix)
+                t = stripped.utf8.count != t.utf8.count ? stripped : " " + t
             }
             if cleanup {
                 for (from, to) in [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),

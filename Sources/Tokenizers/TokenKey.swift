@@ -25,3 +25,12 @@ struct TokenKey: Hashable, Sendable {
         text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
+
+extension String {
+    /// `self` without a leading `prefix`, compared byte for byte (`hasPrefix` / `dropFirst` work
+    /// on grapheme clusters, which glue `##` to a following combining mark).
+    func droppingUTF8Prefix(_ prefix: String?) -> String {
+        guard let prefix, !prefix.isEmpty, utf8.starts(with: prefix.utf8) else { return self }
+        return String(decoding: utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
+    }
+}

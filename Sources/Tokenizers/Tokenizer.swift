@@ -2,7 +2,7 @@ import Foundation
 
 /// A Hugging Face tokenizer read from `tokenizer.json`, encoding and decoding exactly as the
 /// Rust `tokenizers` crate: added tokens → Normalizer → PreTokenizer → Model → PostProcessor,
-/// and TokenDecoder on the way back. Immutable and safe to share between tasks.
+/// and the Decoder on the way back. Immutable and safe to share between tasks.
 public final class Tokenizer: Sendable {
     let normalizer: Normalizer?
     let preTokenizer: PreTokenizer?
@@ -108,14 +108,15 @@ public final class Tokenizer: Sendable {
         encoding.ids.reserveCapacity(original.count / 3)
         for split in rawAddedTokens.split(original, skipSpecial: !parseSpecialTokens) {
             if let token = split.token {
-                encoding.append(id: token.id, token: token.tokenString, offsets: split.range)
+                // The token's string is the matched text, stripped whitespace included (Rust `split_with_indices`).
+                encoding.append(id: token.id, token: Array(original[split.range]).string, offsets: split.range)
                 continue
             }
             var piece = NormalizedString(original: original[split.range])
             normalizer?.normalize(&piece)
             for inner in normalizedAddedTokens.split(piece.scalars, skipSpecial: !parseSpecialTokens) {
                 if let token = inner.token {
-                    encoding.append(id: token.id, token: token.tokenString, offsets: piece.originalRange(inner.range))
+                    encoding.append(id: token.id, token: Array(piece.scalars[inner.range]).string, offsets: piece.originalRange(inner.range))
                 } else if !inner.range.isEmpty {
                     encodeText(inner.range == 0..<piece.count ? piece : piece.slice(inner.range), into: &encoding)
                 }
@@ -130,9 +131,8 @@ public final class Tokenizer: Sendable {
         let words = preTokenizer?.preTokenize([piece]) ?? [piece]
         for word in words where !word.isEmpty {
             for token in model.tokenize(word.scalars) {
-                let id = Int(token.id)
                 encoding.append(
-                    id: id, token: model.tokenString(id) ?? "",
+                    id: Int(token.id), token: model.tokenText(token, in: word.scalars),
                     offsets: word.originalRange(Int(token.start)..<Int(token.end)))
             }
         }

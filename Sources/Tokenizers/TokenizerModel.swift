@@ -12,6 +12,14 @@ protocol TokenizerModel: Sendable {
     func tokenString(_ id: Int) -> String?
     /// Every (token, id) pair of the model's vocabulary.
     var vocabulary: [TokenKey: Int] { get }
+    /// The string an encoding shows for `token` (Unigram shows unknown text as written).
+    func tokenText(_ token: ModelToken, in word: [Unicode.Scalar]) -> String
+}
+
+extension TokenizerModel {
+    func tokenText(_ token: ModelToken, in word: [Unicode.Scalar]) -> String {
+        tokenString(Int(token.id)) ?? ""
+    }
 }
 
 /// Builds the model from the `tokenizer.json` `"model"` object.
@@ -20,6 +28,8 @@ func makeModel(_ reader: JSONReader) throws -> TokenizerModel {
     let type: String
     if let explicit = try reader.string("type") {
         type = explicit
+    } else if reader.value["vocab"]?.array != nil {
+        type = "Unigram"
     } else if reader.value["merges"] != nil {
         type = "BPE"  // files written before the tag existed
     } else {
@@ -28,6 +38,7 @@ func makeModel(_ reader: JSONReader) throws -> TokenizerModel {
     switch type {
     case "BPE": return try BPEModel(reader)
     case "WordLevel": return try WordLevelModel(reader)
+    case "Unigram": return try UnigramModel(reader)
     default: throw reader.error("unsupported model type \"\(type)\"")
     }
 }
@@ -39,8 +50,12 @@ func readVocabulary(_ reader: JSONReader) throws -> [TokenKey: Int] {
     var vocab: [TokenKey: Int] = [:]
     vocab.reserveCapacity(members.count)
     for (token, value) in members {
-        guard let id = value.int, id >= 0, id <= Int(Int32.max) else {
+        guard let id = value.int, id >= 0 else {
             throw TokenizerError(file: reader.file, "\(child.path)[\"\(token)\"]: expected a non-negative integer id")
+        }
+        // Ids index dense tables; a stray huge id would allocate gigabytes.
+        guard id <= max(16 * members.count, 1 << 20) else {
+            throw TokenizerError(file: reader.file, "\(child.path)[\"\(token)\"]: id \(id) is far beyond the vocabulary size")
         }
         vocab[TokenKey(token)] = id
     }

@@ -112,6 +112,33 @@ struct ComponentTests {
         #expect(tokenizer.encode("aéa").offsets == [0..<1, 1..<2, 1..<2, 2..<3])
     }
 
+    /// Merge strings split on the space byte and prefixes compared byte-wise: as grapheme clusters
+    /// " \u{301}" and "##\u{301}" would glue the combining mark to the space / the second "#".
+    @Test func combiningMarksInMerges() throws {
+        let json = #"""
+            {"model":{"type":"BPE","vocab":{"e":0,"##\u0301":1,"e\u0301":2,"x":3,"\u0301":4,"x\u0301":5},
+              "merges":["e ##\u0301"],"continuing_subword_prefix":"##"}}
+            """#
+        let tokenizer = try Tokenizer(tokenizerJSON: Data(json.utf8))
+        #expect(tokenizer.encode("e\u{301}").ids == [2])
+        #expect(tokenizer.encode("e\u{301}").offsets == [0..<2])
+        let plain = #"{"model":{"type":"BPE","vocab":{"x":3,"\u0301":4,"x\u0301":5},"merges":["x \u0301"]}}"#
+        #expect(try Tokenizer(tokenizerJSON: Data(plain.utf8)).encode("x\u{301}").ids == [5])
+        // "é" precomposed is a different vocabulary entry from "e\u{301}" (byte-exact keys).
+        #expect(tokenizer.tokenID("\u{e9}") == nil && tokenizer.tokenID("e\u{301}") == 2)
+    }
+
+    @Test func endOfWordSuffix() throws {
+        let json = #"""
+            {"model":{"type":"BPE","vocab":{"a":0,"b</w>":1,"ab</w>":2,"b":3,"a</w>":4},
+              "merges":["a b</w>"],"end_of_word_suffix":"</w>"},
+             "pre_tokenizer":{"type":"WhitespaceSplit"},"decoder":{"type":"BPEDecoder","suffix":"</w>"}}
+            """#
+        let tokenizer = try Tokenizer(tokenizerJSON: Data(json.utf8))
+        #expect(tokenizer.encode("ab ba").ids == [2, 3, 4])
+        #expect(tokenizer.decode([2, 3, 4]) == "ab ba")
+    }
+
     @Test func pairMergesAndPrefixSuffix() throws {
         let json = #"""
             {"model":{"type":"BPE","vocab":{"a":0,"##b":1,"##c":2,"ab":3,"abc":4,"b":5},

