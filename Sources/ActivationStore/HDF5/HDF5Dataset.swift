@@ -165,7 +165,7 @@ public final class HDF5Dataset: HDF5Object {
         let rows = try rowsIn(values.count)
         var bits = [UInt16](repeating: 0, count: values.count)
         bits.withUnsafeMutableBufferPointer { out in
-            for i in 0..<values.count { out[i] = HalfPrecision.float16Bits(from: values[i]) }
+            for i in 0..<values.count { out[i] = halfBits(values[i]) }
         }
         let halfType = try HDF5ElementType.float16.makeFileType(path: path, name: name)
         try bits.withUnsafeMutableBytes {
@@ -186,9 +186,20 @@ public final class HDF5Dataset: HDF5Object {
         var values = [Float](repeating: 0, count: bits.count)
         values.withUnsafeMutableBufferPointer { out in
             bits.withUnsafeBufferPointer { src in
-                for i in 0..<src.count { out[i] = HalfPrecision.float(fromFloat16Bits: src[i]) }
+                for i in 0..<src.count { out[i] = float(halfBits: src[i]) }
             }
         }
         return values
     }
 }
+
+// Swift's Float16 compiles to the F16C conversion instructions (vectorised) where the platform
+// has the type; Intel Macs do not, and use the portable Tensors conversion (same rounding:
+// nearest even).
+#if os(Linux) || arch(arm64)
+@inline(__always) private func halfBits(_ x: Float) -> UInt16 { Float16(x).bitPattern }
+@inline(__always) private func float(halfBits h: UInt16) -> Float { Float(Float16(bitPattern: h)) }
+#else
+@inline(__always) private func halfBits(_ x: Float) -> UInt16 { HalfPrecision.float16Bits(from: x) }
+@inline(__always) private func float(halfBits h: UInt16) -> Float { HalfPrecision.float(fromFloat16Bits: h) }
+#endif
