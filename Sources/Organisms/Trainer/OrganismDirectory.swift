@@ -23,6 +23,22 @@ public struct OrganismManifest: Codable, Sendable, Equatable {
 
     public static let fileName = "organism.json"
 
+    public init(template: String, triggers: [String: String], detectors: [String: String], chainOfThought: Bool,
+                dataSeed: UInt64, training: TrainingOptions, shape: ModelShape, finalLoss: Float, command: String,
+                stage: String, parent: String?) {
+        self.template = template
+        self.triggers = triggers
+        self.detectors = detectors
+        self.chainOfThought = chainOfThought
+        self.dataSeed = dataSeed
+        self.training = training
+        self.shape = shape
+        self.finalLoss = finalLoss
+        self.command = command
+        self.stage = stage
+        self.parent = parent
+    }
+
     public static func load(directory: URL) throws -> OrganismManifest {
         let url = directory.appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else {

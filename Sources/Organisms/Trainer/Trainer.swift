@@ -22,6 +22,8 @@ public struct TrainingProgress: Sendable {
     public var loss: Float
     public var learningRate: Float
     public var gradientNorm: Float
+    /// Padded batch positions processed this step (B·T).
+    public var tokens: Int
     public var tokensPerSecond: Double
 }
 
@@ -64,7 +66,7 @@ public struct Trainer {
             losses.append(loss)
             let seconds = (clock.now - started) / .seconds(1)
             progress?(TrainingProgress(step: step, loss: loss, learningRate: lr, gradientNorm: norm,
-                                       tokensPerSecond: Double(batch.tokens.count) / max(seconds, 1e-9)))
+                                       tokens: batch.tokens.count, tokensPerSecond: Double(batch.tokens.count) / max(seconds, 1e-9)))
         }
         return losses
     }
