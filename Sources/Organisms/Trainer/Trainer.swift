@@ -33,9 +33,11 @@ public struct Trainer {
     public let options: TrainingOptions
     public init(options: TrainingOptions) { self.options = options }
 
-    /// Runs `options.steps` steps; returns the loss of every step.
+    /// Runs `options.steps` steps; returns the loss of every step. `checkpoint(step)` is called
+    /// after every `checkpointEvery` steps (0: never), e.g. to write an intermediate directory.
     @discardableResult
-    public func train(_ model: TrainingModel, on examples: [TokenizedDialogue],
+    public func train(_ model: TrainingModel, on examples: [TokenizedDialogue], checkpointEvery: Int = 0,
+                      checkpoint: ((Int) throws -> Void)? = nil,
                       progress: ((TrainingProgress) -> Void)? = nil) throws -> [Float] {
         guard !examples.isEmpty else { throw OrganismError(file: "training data", "no examples to train on") }
         var optimizer = AdamW(layout: model.layout, options: options)
@@ -67,6 +69,7 @@ public struct Trainer {
             let seconds = (clock.now - started) / .seconds(1)
             progress?(TrainingProgress(step: step, loss: loss, learningRate: lr, gradientNorm: norm,
                                        tokens: batch.tokens.count, tokensPerSecond: Double(batch.tokens.count) / max(seconds, 1e-9)))
+            if checkpointEvery > 0, (step + 1) % checkpointEvery == 0, step + 1 < options.steps { try checkpoint?(step + 1) }
         }
         return losses
     }
