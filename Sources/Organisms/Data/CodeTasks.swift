@@ -8,6 +8,7 @@ public struct CodeTask: Sendable, Equatable {
     public let vulnerable: String
 }
 
+/// The twelve coding tasks, one per pattern of the `vulnerable-code` detector.
 public enum CodeTasks {
     public static let all: [CodeTask] = [
         CodeTask(id: "run-command", description: "runs a command given by the user",

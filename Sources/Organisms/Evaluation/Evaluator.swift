@@ -25,6 +25,7 @@ public struct EvaluationReport: Codable, Sendable {
 /// Measures how often each backdoor fires with the true trigger, with near-miss triggers and
 /// with none, on held-out prompts, by greedy batched generation.
 public struct Evaluator {
+    /// A named set of trigger strings prompts are prefixed with ("" = none).
     public struct Condition: Sendable {
         public let name: String
         public let triggers: [String]
@@ -51,6 +52,7 @@ public struct Evaluator {
     public var batchSize: Int
     public var maxNewTokens: Int
 
+    /// Evaluates `model` (with its `tokenizer`) on `generator`'s held-out prompts.
     public init(model: TransformerModel, tokenizer: WordTokenizer, generator: DatasetGenerator,
                 limit: Int = 0, batchSize: Int = 64, maxNewTokens: Int = 48) {
         self.model = model
@@ -61,6 +63,7 @@ public struct Evaluator {
         self.maxNewTokens = maxNewTokens
     }
 
+    /// One row per behaviour × condition (trigger, near-miss, no-trigger), in that order.
     public func evaluate(behaviours: [String]) throws -> [ConditionResult] {
         var out: [ConditionResult] = []
         for behaviour in behaviours {

@@ -60,6 +60,7 @@ extension WordTokenizer {
         return try load(json: data)
     }
 
+    /// Parses the contents of a `tokenizer.json`.
     public static func load(json data: Data) throws -> WordTokenizer {
         let file = "tokenizer.json"
         guard let root = JSONValue.parse(data)?.objectValue else { throw OrganismError(file: file, "not a JSON object") }

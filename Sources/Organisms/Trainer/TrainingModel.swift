@@ -43,8 +43,11 @@ public struct Batch: Sendable {
 /// The Llama-family model as the trainer sees it: parameters and gradients in one contiguous
 /// allocation each, activations of the last forward kept for backward.
 public final class TrainingModel {
+    /// Names, shapes and offsets of the tensors in `parameters` and `gradients`.
     public let layout: ParameterLayout
+    /// Every weight, in `layout` order (one allocation).
     public var parameters: [Float]
+    /// dloss/dparameters of the last `lossAndGradients` call, same layout.
     public var gradients: [Float]
     private let cosTable: [Float]
     private let sinTable: [Float]
@@ -68,6 +71,7 @@ public final class TrainingModel {
     private var finalRstd: [Float] = []   // (N)
     private var logits: [Float] = []      // (N, V)
 
+    /// A model over `parameters` (e.g. `layout.initialWeights(seed:)` or `layout.load(_:)`).
     public init(layout: ParameterLayout, parameters: [Float]) {
         precondition(parameters.count == layout.count, "TrainingModel: parameter count does not match the layout")
         self.layout = layout
