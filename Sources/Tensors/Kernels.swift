@@ -75,12 +75,8 @@ public enum Kernels {
             for i in 0..<n { x[i] = 0 }
             return
         }
-        var total: Float = 0
-        for i in 0..<n {
-            let e = expf(x[i] - maxValue)
-            x[i] = e
-            total += e
-        }
+        VectorMath.map(x, n) { VectorMath.exp($0 - maxValue) }
+        let total = sum(x, n)
         let inverse = 1 / total
         for i in 0..<n { x[i] *= inverse }
     }
@@ -111,17 +107,14 @@ public enum Kernels {
     public static func activate(_ x: UnsafeMutablePointer<Float>, _ n: Int, _ activation: Activation) {
         switch activation {
         case .silu:
-            for i in 0..<n { x[i] = x[i] / (1 + expf(-x[i])) }
+            VectorMath.map(x, n) { v in v / (1 + VectorMath.exp(-v)) }
         case .gelu:
             // Exact GELU, as torch.nn.functional.gelu with approximate='none'.
             for i in 0..<n { x[i] = 0.5 * x[i] * (1 + erff(x[i] * 0.70710678118654752)) }
         case .geluNew, .geluTanh, .geluFast:
             // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), transformers' NewGELUActivation.
             let c: Float = 0.7978845608028654
-            for i in 0..<n {
-                let v = x[i]
-                x[i] = 0.5 * v * (1 + tanhf(c * (v + 0.044715 * v * v * v)))
-            }
+            VectorMath.map(x, n) { v in 0.5 * v * (1 + VectorMath.tanh(c * (v + 0.044715 * v * v * v))) }
         case .relu:
             for i in 0..<n where x[i] < 0 { x[i] = 0 }
         }

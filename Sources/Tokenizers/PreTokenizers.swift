@@ -122,6 +122,12 @@ struct ByteLevelPreTokenizer: PreTokenizer {
     }
 
     static func toBytes(_ piece: NormalizedString) -> NormalizedString {
+        // ASCII maps one to one: keep the alignment arrays (shared, not copied).
+        if piece.scalars.allSatisfy({ $0.isASCII }) {
+            let table = ByteLevelTable.byteToScalar
+            return NormalizedString(
+                scalars: piece.scalars.map { table[Int($0.value)] }, starts: piece.starts, ends: piece.ends)
+        }
         var scalars: [Unicode.Scalar] = []
         var starts: [Int] = []
         var ends: [Int] = []

@@ -29,17 +29,25 @@ public struct ForwardOutput {
     }
 }
 
-/// The buffers of one forward pass, allocated once per call and sized for its `tokens` rows.
-private struct Scratch {
-    var normed: [Float]     // (tokens, d)
-    var qkv: [Float]        // (tokens, qDim + 2·kvDim)
-    var attention: [Float]  // (tokens, qDim)
-    var projected: [Float]  // (tokens, d)
-    var mlpIn: [Float]      // (tokens, mlpIn width)
-    var mlpHidden: [Float]  // (tokens, ffn)
-    var scores: [Float]     // (longest query run, longest key run)
-    var cos: [Float]
-    var sin: [Float]
+/// The buffers of one forward pass. They only grow, and are kept by the model between calls so
+/// that decode steps do not allocate and zero fresh memory each time.
+struct Scratch {
+    var normed: [Float] = []     // (tokens, d)
+    var qkv: [Float] = []        // (tokens, qDim + 2·kvDim)
+    var attention: [Float] = []  // (tokens, qDim)
+    var projected: [Float] = []  // (tokens, d)
+    var mlpIn: [Float] = []      // (tokens, mlpIn width)
+    var mlpHidden: [Float] = []  // (tokens, ffn)
+    var scores: [Float] = []     // (longest query run, longest key run)
+    var cos: [Float] = []
+    var sin: [Float] = []
+
+    /// Grows the buffer to at least `count` floats (contents are scratch: never read before written).
+    mutating func ensure(_ field: WritableKeyPath<Scratch, [Float]>, _ count: Int) {
+        if self[keyPath: field].count < count {
+            self[keyPath: field] = [Float](repeating: 0, count: count)
+        }
+    }
 }
 
 extension TransformerModel {
@@ -100,16 +108,17 @@ extension TransformerModel {
             longestQuery = max(longestQuery, seq.count)
             longestKeys = max(longestKeys, (caches?[s].length ?? 0) + seq.count)
         }
-        var scratch = Scratch(
-            normed: [Float](repeating: 0, count: T * d),
-            qkv: [Float](repeating: 0, count: T * qkvWidth),
-            attention: [Float](repeating: 0, count: T * c.qDim),
-            projected: [Float](repeating: 0, count: T * d),
-            mlpIn: [Float](repeating: 0, count: T * weights.blocks[0].mlpIn.outFeatures),
-            mlpHidden: [Float](repeating: 0, count: c.architecture.isLlamaFamily ? T * c.intermediateSize : 0),
-            scores: [Float](repeating: 0, count: longestQuery * longestKeys),
-            cos: [Float](repeating: 0, count: c.headDim / 2 + 1),
-            sin: [Float](repeating: 0, count: c.headDim / 2 + 1))
+        var scratch = takeScratch()
+        scratch.ensure(\.normed, T * d)
+        scratch.ensure(\.qkv, T * qkvWidth)
+        scratch.ensure(\.attention, T * c.qDim)
+        scratch.ensure(\.projected, T * d)
+        scratch.ensure(\.mlpIn, T * weights.blocks[0].mlpIn.outFeatures)
+        scratch.ensure(\.mlpHidden, c.architecture.isLlamaFamily ? T * c.intermediateSize : 0)
+        scratch.ensure(\.scores, longestQuery * longestKeys)
+        scratch.ensure(\.cos, c.headDim / 2 + 1)
+        scratch.ensure(\.sin, c.headDim / 2 + 1)
+        defer { returnScratch(scratch) }
 
         func hook(_ point: HookPoint, _ buffer: UnsafeMutablePointer<Float>, width: Int) {
             guard let hooks, hooks.wants(point) else { return }
@@ -218,7 +227,7 @@ extension TransformerModel {
                     hook(.finalNormalized, nb.baseAddress!, width: d)
                 }
             }
-            selected = logitRows.count == T ? scratch.normed : logitRows.flatMap { scratch.normed[($0 * d)..<(($0 + 1) * d)] }
+            selected = logitRows.count == T ? Array(scratch.normed[0..<(T * d)]) : logitRows.flatMap { scratch.normed[($0 * d)..<(($0 + 1) * d)] }
         } else {
             var gathered = logitRows.count == T ? x : logitRows.flatMap { x[($0 * d)..<(($0 + 1) * d)] }
             selected = [Float](repeating: 0, count: gathered.count)
@@ -235,7 +244,14 @@ extension TransformerModel {
         selected.withUnsafeBufferPointer { sb in
             unembedding.withUnsafeBufferPointer { eb in
                 logits.storage.withUnsafeMutableBufferPointer { lb in
-                    BLAS.sgemm(transB: true, m: R, n: c.vocabSize, k: d, a: sb.baseAddress!, b: eb.baseAddress!, c: lb.baseAddress!)
+                    if R <= Linear.gemvRows {
+                        for r in 0..<R {
+                            BLAS.sgemv(m: c.vocabSize, n: d, a: eb.baseAddress!, x: sb.baseAddress! + r * d,
+                                       y: lb.baseAddress! + r * c.vocabSize)
+                        }
+                    } else {
+                        BLAS.sgemm(transB: true, m: R, n: c.vocabSize, k: d, a: sb.baseAddress!, b: eb.baseAddress!, c: lb.baseAddress!)
+                    }
                 }
             }
         }

@@ -23,6 +23,23 @@ public final class TransformerModel: @unchecked Sendable {
     let weights: ModelWeights
     let rotary: Rotary?
     let activation: Kernels.Activation
+    /// Forward-pass buffers kept between calls; a concurrent caller simply allocates its own.
+    private let scratchLock = NSLock()
+    private var cachedScratch: Scratch?
+
+    func takeScratch() -> Scratch {
+        scratchLock.lock()
+        defer { scratchLock.unlock() }
+        let s = cachedScratch ?? Scratch()
+        cachedScratch = nil
+        return s
+    }
+
+    func returnScratch(_ s: Scratch) {
+        scratchLock.lock()
+        cachedScratch = s
+        scratchLock.unlock()
+    }
 
     /// Loads `config.json` and the safetensors weights of a model directory. Fails with a
     /// one-line error on an unknown architecture, a missing, unused or misshapen tensor.

@@ -10,13 +10,29 @@ struct Linear: Sendable {
     let inFeatures: Int
     let outFeatures: Int
     let inputMajor: Bool
+    /// Up to this many rows, one GEMV per row beats one GEMM.
+    static let gemvRows = 2
 
     /// out (rows, outFeatures) = x (rows, inFeatures) · W (+ b).
     @inline(__always)
     func apply(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
         weight.withUnsafeBufferPointer { w in
-            BLAS.sgemm(transB: !inputMajor, m: rows, n: outFeatures, k: inFeatures,
-                       a: x, b: w.baseAddress!, c: out)
+            if rows <= Linear.gemvRows {
+                // Decode steps have a row or a few: GEMM would pack the whole weight matrix on
+                // every call, which costs as much as the product itself; GEMV streams it once.
+                for r in 0..<rows {
+                    if inputMajor {
+                        BLAS.sgemv(trans: true, m: inFeatures, n: outFeatures, a: w.baseAddress!,
+                                   x: x + r * inFeatures, y: out + r * outFeatures)
+                    } else {
+                        BLAS.sgemv(m: outFeatures, n: inFeatures, a: w.baseAddress!,
+                                   x: x + r * inFeatures, y: out + r * outFeatures)
+                    }
+                }
+            } else {
+                BLAS.sgemm(transB: !inputMajor, m: rows, n: outFeatures, k: inFeatures,
+                           a: x, b: w.baseAddress!, c: out)
+            }
         }
         if let bias {
             bias.withUnsafeBufferPointer { b in

@@ -21,7 +21,7 @@ enum Fixtures {
     }()
 
     /// The tokenizers `make_fixtures.py` trains.
-    static let tokenizerNames = ["gpt2", "llama3", "qwen2", "llama2", "mistral_normalizer", "wordlevel", "unigram", "roberta"]
+    static let tokenizerNames = ["gpt2", "llama3", "qwen2", "llama2", "mistral_normalizer", "wordlevel", "unigram", "roberta", "bpe_suffix"]
 
     static func directory(_ name: String) -> URL { root.appendingPathComponent(name) }
 

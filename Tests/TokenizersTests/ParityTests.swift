@@ -20,7 +20,7 @@ struct ParityTests {
     func encodeMatches(name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
         let cases = try Fixtures.expected(name)
-        #expect(cases.count >= (name == "roberta" ? 120 : 300))
+        #expect(cases.count >= (["roberta", "bpe_suffix"].contains(name) ? 120 : 300))
         var mismatches = Mismatches()
         for c in cases {
             let encoding = tokenizer.encode(c.text)

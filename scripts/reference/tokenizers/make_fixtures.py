@@ -160,6 +160,19 @@ def roberta():
     return tok, config, None
 
 
+def bpe_suffix():
+    """Subword BPE with `##` continuations and `</w>` word ends (CLIP / old BERT-BPE style):
+    NFD + Lowercase + Strip, WhitespaceSplit + Punctuation, BPEDecoder. 120 strings."""
+    tok = Tokenizer(models.BPE(unk_token="[UNK]", continuing_subword_prefix="##", end_of_word_suffix="</w>"))
+    tok.normalizer = normalizers.Sequence([normalizers.NFD(), normalizers.Lowercase(), normalizers.Strip()])
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Punctuation()])
+    trainer = trainers.BpeTrainer(vocab_size=600, special_tokens=["[UNK]"], continuing_subword_prefix="##",
+                                  end_of_word_suffix="</w>", limit_alphabet=100, show_progress=False)
+    tok.train_from_iterator(CORPUS, trainer)
+    tok.decoder = decoders.BPEDecoder(suffix="</w>")
+    return tok, {"tokenizer_class": "PreTrainedTokenizerFast", "unk_token": "[UNK]"}, None
+
+
 def unigram():
     """T5 / ALBERT style SentencePiece Unigram: NFKC, collapsed spaces, Metaspace, `$A </s>`."""
     tok = Tokenizer(models.Unigram())
@@ -190,7 +203,7 @@ def record(tok, strings):
         decoded = tok.decode(enc.ids, skip_special_tokens=False)
         if decoded != s:  # omitted when the decode gives the text back
             case["decoded"] = decoded
-        if index < 60:
+        if index < 50:
             case["tokens"] = enc.tokens
             case["ids_no_special"] = plain.ids
         skip = tok.decode(enc.ids, skip_special_tokens=True)
@@ -207,7 +220,7 @@ def record(tok, strings):
 
 def component_cases():
     """Single components against inputs: pre-tokenizers and normalizers via *_str, decoders via decode."""
-    inputs = [s for s in texts.test_strings() if s][:50]
+    inputs = [s for s in texts.test_strings() if s][::24]  # a spread: edge cases, scripts, specials, fuzz
     pre = {
         "whitespace": pre_tokenizers.Whitespace(),
         "whitespace_split": pre_tokenizers.WhitespaceSplit(),
@@ -280,7 +293,7 @@ def main():
     state = metaspace_bpe()
     builders = {"gpt2": gpt2, "llama3": llama3, "qwen2": qwen2, "llama2": lambda: llama2(state),
                 "mistral_normalizer": lambda: mistral_normalizer(state), "wordlevel": wordlevel,
-                "unigram": unigram, "roberta": roberta}
+                "unigram": unigram, "roberta": roberta, "bpe_suffix": bpe_suffix}
     for name, build in builders.items():
         tok, config, generation = build()
         folder = os.path.join(OUT, name)
@@ -292,7 +305,7 @@ def main():
             with open(os.path.join(folder, "generation_config.json"), "w") as f:
                 json.dump(generation, f)
         with open(os.path.join(folder, "expected.json"), "w") as f:
-            chosen = strings[:120] if name == "roberta" and args.fuzz is None else strings
+            chosen = strings[:120] if name in ("roberta", "bpe_suffix") and args.fuzz is None else strings
             json.dump({"cases": record(tok, chosen)}, f, ensure_ascii=False, separators=(",", ":"))
         print(name, tok.get_vocab_size(), len(strings))
     with open(os.path.join(OUT, "components.json"), "w") as f:
