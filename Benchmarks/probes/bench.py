@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Python side of bench.sh: scikit-learn / numpy on the same bytes, then the comparison table.
+
+usage: bench.py BIN WORKDIR [quick]
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+BIN, WORK = sys.argv[1], sys.argv[2]
+warnings.simplefilter("ignore")  # sklearn's ConvergenceWarning is reported in the table (n_iter)
+QUICK = len(sys.argv) > 3 and sys.argv[3] == "quick"
+C, K = 1.0, 5
+
+
+def swift(*args):
+    out = subprocess.run([BIN, *map(str, args)], check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+
+
+def load(prefix, rows, dims):
+    x = np.fromfile(prefix + ".x.f32", dtype="<f4").reshape(rows, dims)
+    y = np.fromfile(prefix + ".y.i32", dtype="<i4")
+    return x, y
+
+
+def cosine(a, b):
+    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+rows_table = []
+log_shapes = [(2000, 128), (2000, 256)] if QUICK else [(20000, 896), (20000, 4096)]
+dir_shapes = [(2000, 128), (200, 512)] if QUICK else [(20000, 896), (2000, 4096)]
+
+for rows, dims in log_shapes:
+    prefix = os.path.join(WORK, f"log_{rows}x{dims}")
+    swift("generate", prefix, rows, dims, 7)
+    x, y = load(prefix, rows, dims)
+    xt, yt = load(prefix + ".test", rows // 4, dims)
+    start = time.perf_counter()
+    model = LogisticRegression(C=C).fit(x, y)  # lbfgs, tol=1e-4: scikit-learn's defaults
+    sk_time = time.perf_counter() - start
+    sk_auroc = roc_auc_score(yt, model.decision_function(xt))
+    planted = np.fromfile(prefix + ".direction.f64", dtype="<f8")
+    for storage, tol in (("double", 1e-4), ("float32", 1e-4), ("double", 1e-6)):
+        out = os.path.join(WORK, f"coef_{rows}x{dims}_{storage}_{tol}.f64")
+        result = swift("logistic", prefix, rows, dims, C, tol, storage, out)
+        coef = np.fromfile(out, dtype="<f8")
+        rows_table.append((f"logistic {rows}x{dims} {storage} tol={tol:g}", result["seconds"], sk_time,
+                           f"AUROC {result['auroc']:.4f} vs {sk_auroc:.4f}; cos(w, sklearn) {cosine(coef[:-1], model.coef_[0]):.6f}; "
+                           f"it {result['iterations']} vs {model.n_iter_[0]}; cos(w, planted) {cosine(coef[:-1], planted):.3f}"))
+
+for rows, dims in dir_shapes:
+    prefix = os.path.join(WORK, f"dir_{rows}x{dims}")
+    swift("generate", prefix, rows, dims, 11)
+    x, _ = load(prefix, rows, dims)
+    start = time.perf_counter()
+    centred = x - x.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    np_time = time.perf_counter() - start
+    out = os.path.join(WORK, f"comp_{rows}x{dims}.f64")
+    result = swift("directions", prefix, rows, dims, K, out)
+    comps = np.fromfile(out, dtype="<f8").reshape(K, dims)
+    cosines = [abs(cosine(comps[i], vt[i])) for i in range(K)]
+    variance = s[:K].astype(np.float64) ** 2 / (rows - 1)
+    rel = np.max(np.abs(np.array(result["explained_variance"]) - variance) / variance)
+    rows_table.append((f"top-{K} directions {rows}x{dims} ({result['route']})", result["seconds"], np_time,
+                       f"min |cos| vs numpy {min(cosines):.6f}; max rel. var diff {rel:.1e}"))
+
+print(f"\nOPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '(unset)')} "
+      f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')} "
+      f"OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE', '(unset)')}")
+print(f"{'case':<44} {'swift s':>8} {'python s':>9} {'speed-up':>8}  notes")
+for name, ours, theirs, notes in rows_table:
+    print(f"{name:<44} {ours:8.3f} {theirs:9.3f} {theirs / ours:7.2f}x  {notes}")
