@@ -23,8 +23,10 @@ public struct LogisticRegression: Sendable {
     public var maxIterations: Int
     public var storage: Storage
 
+    /// Defaults: sklearn's tol (1e-4) and Float32 storage, which measured 2× faster than the
+    /// Double copy with the same held-out AUROC and cos ≥ 0.99999 to sklearn (Benchmarks/probes).
     public init(C: Double = 1, balancedClassWeight: Bool = false, standardize: Bool = false,
-                tolerance: Double = 1e-6, maxIterations: Int = 1000, storage: Storage = .double) {
+                tolerance: Double = 1e-4, maxIterations: Int = 1000, storage: Storage = .float32) {
         self.C = C
         self.balancedClassWeight = balancedClassWeight
         self.standardize = standardize
@@ -55,23 +57,19 @@ public struct LogisticRegression: Sendable {
         let train = try data.labeledOnly()
         let n = train.count, d = train.dModel
         let standardization = standardize ? Standardization(fitting: train.rows) : nil
+        // The solver always sees centred columns: with an unpenalised intercept the optimum is
+        // the same (b moves by w·mean), but the intercept no longer fights the weights when
+        // activations have large means, which fixes both iteration count and float precision.
+        let center = standardization?.mean ?? DoubleRows.mean(train.rows, indices: Array(0..<n))
+        let scale = standardization?.scale
         let matrix: any DesignMatrix
         switch storage {
         case .double:
-            matrix = DoubleDesignMatrix(
-                values: DoubleRows.copy(train.rows, mean: standardization?.mean, scale: standardization?.scale),
-                rows: n, columns: d)
+            matrix = DoubleDesignMatrix(values: DoubleRows.copy(train.rows, mean: center, scale: scale),
+                                        rows: n, columns: d)
         case .float32:
-            var values = train.rows.storage
-            if let standardization {
-                for i in 0..<n {
-                    for j in 0..<d {
-                        values[i * d + j] = Float((Double(values[i * d + j]) - standardization.mean[j])
-                                                  / standardization.scale[j])
-                    }
-                }
-            }
-            matrix = FloatDesignMatrix(values: values, rows: n, columns: d)
+            matrix = FloatDesignMatrix(values: DoubleRows.copyFloat(train.rows, mean: center, scale: scale),
+                                       rows: n, columns: d)
         }
 
         let targets = train.labels.map { Double($0) }
@@ -111,7 +109,10 @@ public struct LogisticRegression: Sendable {
             gradient[d] = gradientB
             return loss + 0.5 * inverseC * penalty
         }
-        return Fit(coefficients: Array(result.x[0..<d]), intercept: result.x[d],
+        let coefficients = Array(result.x[0..<d])
+        // Back from centred columns to the caller's coordinates (standardised ones are centred).
+        let intercept = standardization == nil ? result.x[d] - dot(coefficients, center) : result.x[d]
+        return Fit(coefficients: coefficients, intercept: intercept,
                    standardization: standardization, iterations: result.iterations,
                    converged: result.converged, gradientMaxNorm: result.gradientMaxNorm)
     }

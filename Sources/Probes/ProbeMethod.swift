@@ -32,7 +32,7 @@ public struct ProbeOptions: Codable, Sendable, Equatable {
     public var component: Int
 
     public init(method: ProbeMethod, standardize: Bool = false, C: Double = 1,
-                balancedClassWeight: Bool = false, tolerance: Double = 1e-6, maxIterations: Int = 1000,
+                balancedClassWeight: Bool = false, tolerance: Double = 1e-4, maxIterations: Int = 1000,
                 shrinkage: Double? = nil, component: Int = 0) {
         self.method = method
         self.standardize = standardize

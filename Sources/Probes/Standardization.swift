@@ -67,6 +67,26 @@ enum DoubleRows {
         return out
     }
 
+    /// Float32 version of `copy`: the arithmetic in double, the result rounded once. (n, d)
+    static func copyFloat(_ rows: Tensor, mean: [Double], scale: [Double]? = nil) -> [Float] {
+        let n = rows.shape[0], d = rows.shape[1]
+        var out = [Float](repeating: 0, count: n * d)
+        let inverse = (scale ?? [Double](repeating: 1, count: d)).map { 1 / $0 }
+        rows.storage.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { o in
+                mean.withUnsafeBufferPointer { m in
+                    inverse.withUnsafeBufferPointer { s in
+                        for i in 0..<n {
+                            let base = i * d
+                            for j in 0..<d { o[base + j] = Float((Double(x[base + j]) - m[j]) * s[j]) }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// Column means of the rows at `indices` of a row-major (n, d) Float32 matrix. (d)
     static func mean(_ rows: Tensor, indices: [Int]) -> [Double] {
         let d = rows.shape[1]
