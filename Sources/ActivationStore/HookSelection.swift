@@ -1,0 +1,180 @@
+import Foundation
+
+/// A bad `--hooks`, `--layers`, `--positions` or `--shard` value, as one line naming the flag.
+public enum HookSelectionError: Error, CustomStringConvertible, Equatable, Sendable {
+    case invalid(flag: String, value: String, expected: String)
+    case unknownHook(String)
+    case layerOutOfRange(flag: String, layer: Int, nLayers: Int)
+
+    public var description: String {
+        switch self {
+        case let .invalid(flag, value, expected):
+            return "\(flag): invalid value \"\(value)\" (expected \(expected))"
+        case let .unknownHook(name):
+            let kinds = HookKind.allCases.map { String($0.rawValue.dropFirst("hook_".count)) }.joined(separator: ", ")
+            return "--hooks: unknown hook \"\(name)\" (expected \(kinds), \(HookPoint.embedName), \(HookPoint.finalNormName) or a full name like blocks.3.hook_resid_post)"
+        case let .layerOutOfRange(flag, layer, nLayers):
+            return "\(flag): layer \(layer) out of range (the model has \(nLayers) layers: 0..<\(nLayers))"
+        }
+    }
+}
+
+/// What `--hooks` and `--layers` select, resolved against a model's layer count.
+public struct HookSelection: Sendable, Equatable {
+    /// Per-block kinds, expanded over the selected layers.
+    public var kinds: [HookKind]
+    /// Hooks named in full (including `hook_embed` and `ln_final.hook_normalized`).
+    public var explicit: [HookPoint]
+    public var layers: LayerSelection
+
+    /// Parses `--hooks` (comma-separated short kinds such as `resid_post`, or full names) and `--layers`.
+    public static func parse(hooks: String, layers: String = "all") throws -> HookSelection {
+        var kinds: [HookKind] = []
+        var explicit: [HookPoint] = []
+        let items = hooks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
+            throw HookSelectionError.invalid(flag: "--hooks", value: hooks, expected: "a comma-separated list of hooks")
+        }
+        for item in items {
+            if let kind = HookKind(rawValue: item) ?? HookKind(rawValue: "hook_" + item) {
+                if !kinds.contains(kind) { kinds.append(kind) }
+            } else if let point = HookPoint(name: item) {
+                if !explicit.contains(point) { explicit.append(point) }
+            } else {
+                throw HookSelectionError.unknownHook(item)
+            }
+        }
+        return HookSelection(kinds: kinds, explicit: explicit, layers: try LayerSelection.parse(layers))
+    }
+
+    /// The selected hook points in forward-pass order (embed, block by block, final norm).
+    public func resolve(nLayers: Int) throws -> [HookPoint] {
+        var points = Set(explicit)
+        for point in explicit {
+            if let layer = point.layer, layer >= nLayers {
+                throw HookSelectionError.layerOutOfRange(flag: "--hooks", layer: layer, nLayers: nLayers)
+            }
+        }
+        if !kinds.isEmpty {
+            for layer in try layers.resolve(nLayers: nLayers) {
+                for kind in kinds { points.insert(.block(layer: layer, kind: kind)) }
+            }
+        }
+        return points.sorted { Self.order($0) < Self.order($1) }
+    }
+
+    private static func order(_ point: HookPoint) -> (Int, Int) {
+        switch point {
+        case .embed: return (-1, 0)
+        case let .block(layer, kind): return (layer, HookKind.allCases.firstIndex(of: kind) ?? 0)
+        case .finalNorm: return (Int.max, 0)
+        }
+    }
+}
+
+/// `--layers`: `all`, `6`, `0,4,8`, or a half-open Python slice `4:12` (`:4`, `8:`, negatives count from the end).
+public enum LayerSelection: Sendable, Equatable {
+    case all
+    case list([Int])
+    case range(start: Int?, end: Int?)
+
+    public static func parse(_ text: String) throws -> LayerSelection {
+        let value = text.trimmingCharacters(in: .whitespaces)
+        let expected = "all, a layer, a list like 0,4,8 or a slice like 4:12"
+        if value == "all" { return .all }
+        if value.contains(":") {
+            let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2 else { throw HookSelectionError.invalid(flag: "--layers", value: text, expected: expected) }
+            func bound(_ s: Substring) throws -> Int? {
+                if s.isEmpty { return nil }
+                guard let v = Int(s) else { throw HookSelectionError.invalid(flag: "--layers", value: text, expected: expected) }
+                return v
+            }
+            return .range(start: try bound(parts[0]), end: try bound(parts[1]))
+        }
+        let items = value.split(separator: ",", omittingEmptySubsequences: false)
+        let layers = items.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !items.isEmpty, layers.count == items.count else {
+            throw HookSelectionError.invalid(flag: "--layers", value: text, expected: expected)
+        }
+        return .list(layers)
+    }
+
+    /// The layer indices, ascending and unique; out-of-range layers are an error.
+    public func resolve(nLayers: Int) throws -> [Int] {
+        switch self {
+        case .all:
+            return Array(0..<nLayers)
+        case let .list(layers):
+            for layer in layers where layer < -nLayers || layer >= nLayers {
+                throw HookSelectionError.layerOutOfRange(flag: "--layers", layer: layer, nLayers: nLayers)
+            }
+            return Array(Set(layers.map { $0 < 0 ? $0 + nLayers : $0 })).sorted()
+        case let .range(start, end):
+            func absolute(_ v: Int?, default d: Int) throws -> Int {
+                guard let v else { return d }
+                let a = v < 0 ? v + nLayers : v
+                guard a >= 0, a <= nLayers else {
+                    throw HookSelectionError.layerOutOfRange(flag: "--layers", layer: v, nLayers: nLayers)
+                }
+                return a
+            }
+            let lower = try absolute(start, default: 0), upper = try absolute(end, default: nLayers)
+            guard lower < upper else {
+                throw HookSelectionError.invalid(flag: "--layers", value: "\(start.map(String.init) ?? ""):\(end.map(String.init) ?? "")",
+                                                 expected: "a non-empty slice of 0..<\(nLayers)")
+            }
+            return Array(lower..<upper)
+        }
+    }
+}
+
+/// `--positions`: which token rows of each prompt are stored.
+public enum PositionSelection: Sendable, Equatable {
+    /// The last token of each prompt.
+    case last
+    /// Every token (one row per token).
+    case all
+    /// The mean over the prompt's tokens.
+    case mean
+    /// Token K, negative counting from the end (`index:-2` is the second to last).
+    case index(Int)
+    /// The last token of the first occurrence of TEXT in the prompt.
+    case marker(String)
+
+    public static func parse(_ text: String) throws -> PositionSelection {
+        switch text {
+        case "last": return .last
+        case "all": return .all
+        case "mean": return .mean
+        default:
+            if text.hasPrefix("index:"), let k = Int(text.dropFirst("index:".count)) { return .index(k) }
+            if text.hasPrefix("marker:"), text.count > "marker:".count { return .marker(String(text.dropFirst("marker:".count))) }
+            throw HookSelectionError.invalid(flag: "--positions", value: text,
+                                             expected: "last, all, mean, index:K or marker:TEXT")
+        }
+    }
+
+    /// The `positions` attribute of the activations file.
+    public var name: String {
+        switch self {
+        case .last: return "last"
+        case .all: return "all"
+        case .mean: return "mean"
+        case let .index(k): return "index:\(k)"
+        case let .marker(text): return "marker:\(text)"
+        }
+    }
+
+    /// The token row chosen for a prompt of `tokenCount` tokens (`last`/`index`), nil when
+    /// the index falls outside the prompt. `all`, `mean` and `marker` need more than a count.
+    public func tokenIndex(tokenCount: Int) -> Int? {
+        switch self {
+        case .last: return tokenCount > 0 ? tokenCount - 1 : nil
+        case let .index(k):
+            let i = k < 0 ? tokenCount + k : k
+            return (0..<tokenCount).contains(i) ? i : nil
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Tensors
+@testable import ActivationStore
+
+/// A fresh empty folder under the system temporary directory, removed by the caller's `defer`.
+func makeTemporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("ActivationStoreTests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// `Tests/Fixtures/activations/<name>`, found from this source file.
+func fixtureURL(_ name: String) -> URL {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.lastPathComponent != "Tests" && url.path != "/" { url.deleteLastPathComponent() }
+    return url.appendingPathComponent("Fixtures/activations/\(name)")
+}
+
+/// The error description thrown by `body`, or nil when it did not throw.
+func thrownDescription(_ body: () throws -> Void) -> String? {
+    do {
+        try body()
+        return nil
+    } catch {
+        return String(describing: error)
+    }
+}
+
+/// Deterministic metadata and batches, shared by the round-trip, resume and kill tests.
+enum SyntheticRun {
+    static func metadata(positions: String = "last", dtype: ActivationDType = .float32, compress: Bool = false,
+                         hooks: [String] = ["blocks.0.hook_resid_post", "blocks.1.hook_resid_post"],
+                         dModel: Int = 8, shard: ShardSpec? = nil) -> ActivationMetadata {
+        ActivationMetadata(model: "Models/tiny", modelSHA256: String(repeating: "ab", count: 32), architecture: "llama",
+                           dModel: dModel, nLayers: 2, positions: positions, hooks: hooks,
+                           promptFileSHA256: String(repeating: "cd", count: 32), dtype: dtype, compress: compress,
+                           shard: shard)
+    }
+
+    /// Batch `b` of `k` prompts; prompt `i` (global) has `i % 5 + 1` tokens.
+    static func batch(_ b: Int, size k: Int, metadata: ActivationMetadata) -> ActivationBatch {
+        let prompts = (b * k)..<(b * k + k)
+        let tokenIDs = prompts.map { i in (0..<(i % 5 + 1)).map { Int32(i * 10 + $0) } }
+        var activations: [String: Tensor] = [:]
+        for (h, hook) in metadata.hooks.enumerated() {
+            let rows = metadata.rowsPerToken ? tokenIDs.reduce(0) { $0 + $1.count } : k
+            let values = (0..<(rows * metadata.dModel)).map { j in
+                Float(b * 1000 + h * 100) + Float(j) * 0.25 - 3.5
+            }
+            activations[hook] = Tensor(shape: [rows, metadata.dModel], storage: values)
+        }
+        return ActivationBatch(texts: prompts.map { "prompt \($0) — ünïcode ✓" },
+                               labels: prompts.map { Int32($0 % 3) - 1 },
+                               groups: prompts.map { $0 % 2 == 0 ? "triggered" : "clean" },
+                               extras: prompts.map { "{\"id\":\($0)}" },
+                               tokenIDs: tokenIDs, activations: activations)
+    }
+}
