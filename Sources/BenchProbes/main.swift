@@ -3,7 +3,8 @@
 //   generate   PREFIX ROWS DIMS SEED         planted-direction data → PREFIX.x.f32, PREFIX.y.i32
 //                                            (+ PREFIX.test.* with ROWS/4 rows, same direction)
 //   logistic   PREFIX ROWS DIMS C TOL STORAGE OUT.f64   fit, print one JSON line, write coef+intercept
-//   directions PREFIX ROWS DIMS K OUT.f64    top-K PCA directions, print one JSON line, write (K, DIMS)
+//   directions PREFIX ROWS DIMS K OUT.f64 [automatic|covariance|gram]
+//                                            top-K PCA directions, print one JSON line, write (K, DIMS)
 //
 // Data and results travel as raw little-endian files so scikit-learn/numpy read the very same
 // bytes in the same run.
@@ -104,10 +105,13 @@ func run(_ arguments: [String]) throws {
         print("{\"seconds\": \(time), \"auroc\": \(auroc), \"iterations\": \(fit.iterations), \"converged\": \(fit.converged)}")
     case "directions":
         let (rows, dims, k) = (try int(1), try int(2), try int(3))
-        guard a.count == 5 else { throw BenchError(description: "directions PREFIX ROWS DIMS K OUT") }
+        guard a.count == 5 || a.count == 6,
+              let route = PrincipalComponents.Route(rawValue: a.count == 6 ? a[5] : "automatic") else {
+            throw BenchError(description: "directions PREFIX ROWS DIMS K OUT [automatic|covariance|gram]")
+        }
         let data = try load(a[0], rows: rows, dims: dims)
         var result: PrincipalComponents?
-        let time = try seconds { result = try PrincipalComponents.fit(data.rows, k: k) }
+        let time = try seconds { result = try PrincipalComponents.fit(data.rows, k: k, route: route) }
         guard let result else { throw BenchError(description: "directions: no result") }
         try writeFile(result.components.storage.map { Double($0) }, to: a[4])
         print("{\"seconds\": \(time), \"route\": \"\(result.route)\", \"explained_variance\": \(result.explainedVariance)}")

@@ -20,7 +20,7 @@ public struct LabeledActivations: Sendable {
     /// `groups` may be empty: every row is then its own group.
     public init(rows: Tensor, labels: [Int32], groups: [String] = [], hook: String? = nil,
                 source: String = "activations") throws {
-        guard rows.rank == 2 else { throw ProbeError.notAMatrix(source: source, shape: rows.shape) }
+        guard rows.rank == 2, rows.shape[1] > 0 else { throw ProbeError.notAMatrix(source: source, shape: rows.shape) }
         let n = rows.shape[0], d = rows.shape[1]
         guard labels.count == n else {
             throw ProbeError.lengthMismatch(source: source, field: "labels", expected: n, got: labels.count)

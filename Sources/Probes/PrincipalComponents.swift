@@ -20,11 +20,19 @@ public struct PrincipalComponents: Sendable {
     /// Which Gram matrix was decomposed: "covariance" (d ≤ n) or "gram" (n < d).
     public var route: String
 
+    /// Which matrix to decompose. `automatic` takes the smaller one; the others exist so the
+    /// benchmark can measure the choice.
+    public enum Route: String, Sendable {
+        case automatic, covariance, gram
+    }
+
     /// Top `k` components of `rows` (n, d). `center: false` decomposes the raw second moment
     /// (used for paired differences). `labels`, when given, flip each component so that the
     /// mean projection of rows labelled 1 exceeds that of rows labelled 0 (`labels`, when given).
     public static func fit(_ rows: Tensor, k: Int, center: Bool = true, labels: [Int32]? = nil,
-                           source: String = "activations") throws -> PrincipalComponents {
+                           route requested: Route = .automatic, source: String = "activations")
+        throws -> PrincipalComponents
+    {
         guard rows.rank == 2 else { throw ProbeError.notAMatrix(source: source, shape: rows.shape) }
         let n = rows.shape[0], d = rows.shape[1]
         guard k >= 1, k <= d else {
@@ -40,7 +48,7 @@ public struct PrincipalComponents: Sendable {
         var components = [Double](repeating: 0, count: k * d)  // (k, d)
         var eigenvalues: [Double]
         let route: String
-        if d <= n {
+        if requested == .covariance || (requested == .automatic && d <= n) {
             route = "covariance"
             var covariance = [Double](repeating: 0, count: d * d)  // (d, d) upper triangle
             cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1, x, Int32(d),

@@ -95,6 +95,9 @@ public enum ProbeTrainer {
             linear = ActivationSpaceLinear(weights: weights, bias: -dot(weights, mean),
                                            standardization: standardization)
         }
+        guard linear.norm > 0, linear.norm.isFinite else {
+            throw ProbeError.zeroDirection(source: data.source, method: options.method.rawValue)
+        }
         var probe = Probe(options: options, hook: data.hook, direction: linear.direction.map { Float($0) },
                           bias: linear.bias, threshold: 0, logitScale: logitScale,
                           standardization: standardization)

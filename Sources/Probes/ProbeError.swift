@@ -27,6 +27,8 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidOption(name: String, value: String, reason: String)
     /// Paired PCA found no group holding both a positive and a negative row.
     case noPairs(source: String)
+    /// The fitted direction is the zero vector (e.g. identical class means): nothing to normalise.
+    case zeroDirection(source: String, method: String)
     /// A LAPACK routine reported failure.
     case linearAlgebra(routine: String, info: Int32)
     /// probe.json / directions.json that cannot be read.
@@ -60,6 +62,8 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable, Sendable {
             return "option \(name) = \(value): \(reason)"
         case let .noPairs(source):
             return "\(source): groups: no group holds both a positive and a negative row, so there are no contrast pairs"
+        case let .zeroDirection(source, method):
+            return "\(source): \(method) found a zero direction (the classes do not differ at all)"
         case let .linearAlgebra(routine, info):
             return "\(routine) failed (info = \(info))"
         case let .malformedFile(path, field, problem):

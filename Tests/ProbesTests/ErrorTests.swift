@@ -62,6 +62,18 @@ struct ErrorTests {
         }
     }
 
+    @Test func identicalClassesGiveAZeroDirectionError() throws {
+        // Each class holds the same two rows: the class means coincide.
+        let t = Tensor(shape: [4, 2], storage: [1, 2, 3, 4, 1, 2, 3, 4])
+        let data = try LabeledActivations(rows: t, labels: [0, 0, 1, 1], source: "same.h5")
+        #expect(throws: ProbeError.zeroDirection(source: "same.h5", method: "mean-diff")) {
+            try ProbeTrainer.fit(data, options: ProbeOptions(method: .meanDifference))
+        }
+        #expect(throws: ProbeError.notAMatrix(source: "activations", shape: [3, 0])) {
+            try LabeledActivations(rows: Tensor(zeros: [3, 0]), labels: [0, 1, 0])
+        }
+    }
+
     @Test func pairedPCANeedsPairs() throws {
         let data = try LabeledActivations(rows: rows(4, 3), labels: [0, 1, 0, 1], groups: ["a", "b", "c", ""])
         #expect(throws: ProbeError.noPairs(source: "activations")) {
@@ -87,6 +99,8 @@ struct ErrorTests {
             .hookMismatch(source: "f.h5", probeHook: "a", dataHook: "b"),
             .tooFewForFolds(source: "f.h5", label: 0, groups: 1, folds: 5),
             .tooFewRows(source: "f.h5", needed: 3, got: 1, reason: "PCA"), .noPairs(source: "f.h5"),
+            .hookMissing(source: "f.h5", hook: "blocks.1.hook_resid_post", available: []),
+            .zeroDirection(source: "f.h5", method: "lda"),
             .malformedFile(path: "f.h5", field: "direction", problem: "bad"),
         ]
         for error in errors {

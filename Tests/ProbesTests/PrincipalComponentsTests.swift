@@ -22,6 +22,19 @@ struct PrincipalComponentsTests {
         for (a, b) in zip(result.mean, reference.mean) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b))) }
     }
 
+    @Test(arguments: ["balanced", "wide"])
+    func bothRoutesAgree(name: String) throws {
+        let dataset = try #require(try Fixtures.golden().datasets[name])
+        let data = try Fixtures.activations(dataset)
+        let covariance = try PrincipalComponents.fit(data.rows, k: 3, labels: data.labels, route: .covariance)
+        let gram = try PrincipalComponents.fit(data.rows, k: 3, labels: data.labels, route: .gram)
+        #expect(covariance.route == "covariance" && gram.route == "gram")
+        for c in 0..<3 {
+            #expect(cosine(Array(covariance.components.row(c)), Array(gram.components.row(c)).map { Double($0) }) >= 0.9999)
+            #expect(abs(covariance.explainedVariance[c] - gram.explainedVariance[c]) <= 1e-6 * gram.explainedVariance[c])
+        }
+    }
+
     @Test func labelsOrientTheSigns() throws {
         let planted = try PlantedData(rows: 400, dims: 16, offset: 6, seed: 3)
         let result = try PrincipalComponents.fit(planted.data.rows, k: 1, labels: planted.data.labels)
