@@ -18,11 +18,29 @@ BIN, WORK = sys.argv[1], sys.argv[2]
 warnings.simplefilter("ignore")  # sklearn's ConvergenceWarning is reported in the table (n_iter)
 QUICK = len(sys.argv) > 3 and sys.argv[3] == "quick"
 C, K = 1.0, 5
+# Each side is timed REPEAT times and the fastest run kept: the machine is shared, and the
+# minimum is the least disturbed measurement of either side.
+REPEAT = int(os.environ.get("REPEAT", "2"))
 
 
-def swift(*args):
-    out = subprocess.run([BIN, *map(str, args)], check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+def swift(*args, repeat=1):
+    best = {}
+    for _ in range(repeat):
+        out = subprocess.run([BIN, *map(str, args)], check=True, capture_output=True, text=True).stdout
+        result = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+        if not best or result.get("seconds", 0) < best.get("seconds", 0):
+            best = result
+    return best
+
+
+def timed(fn):
+    """(fastest seconds over REPEAT runs, result of the last run)"""
+    best, result = float("inf"), None
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
 
 
 def load(prefix, rows, dims):
@@ -44,14 +62,13 @@ for rows, dims in log_shapes:
     swift("generate", prefix, rows, dims, 7)
     x, y = load(prefix, rows, dims)
     xt, yt = load(prefix + ".test", rows // 4, dims)
-    start = time.perf_counter()
-    model = LogisticRegression(C=C).fit(x, y)  # lbfgs, tol=1e-4: scikit-learn's defaults
-    sk_time = time.perf_counter() - start
+    # lbfgs, tol=1e-4, max_iter=100: scikit-learn's defaults.
+    sk_time, model = timed(lambda: LogisticRegression(C=C).fit(x, y))
     sk_auroc = roc_auc_score(yt, model.decision_function(xt))
     planted = np.fromfile(prefix + ".direction.f64", dtype="<f8")
     for storage, tol in (("double", 1e-4), ("float32", 1e-4), ("double", 1e-6)):
         out = os.path.join(WORK, f"coef_{rows}x{dims}_{storage}_{tol}.f64")
-        result = swift("logistic", prefix, rows, dims, C, tol, storage, out)
+        result = swift("logistic", prefix, rows, dims, C, tol, storage, out, repeat=REPEAT)
         coef = np.fromfile(out, dtype="<f8")
         rows_table.append((f"logistic {rows}x{dims} {storage} tol={tol:g}", result["seconds"], sk_time,
                            f"AUROC {result['auroc']:.4f} vs {sk_auroc:.4f}; cos(w, sklearn) {cosine(coef[:-1], model.coef_[0]):.6f}; "
@@ -61,15 +78,12 @@ for rows, dims in dir_shapes:
     prefix = os.path.join(WORK, f"dir_{rows}x{dims}")
     swift("generate", prefix, rows, dims, 11)
     x, _ = load(prefix, rows, dims)
-    start = time.perf_counter()
-    centred = x - x.mean(axis=0)
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    np_time = time.perf_counter() - start
+    np_time, (_, s, vt) = timed(lambda: np.linalg.svd(x - x.mean(axis=0), full_matrices=False))
     # The automatic route, and for the wide shape also the (d, d) covariance route it avoids.
     routes = ["automatic"] + (["covariance"] if dims > rows else [])
     for route in routes:
         out = os.path.join(WORK, f"comp_{rows}x{dims}_{route}.f64")
-        result = swift("directions", prefix, rows, dims, K, out, route)
+        result = swift("directions", prefix, rows, dims, K, out, route, repeat=REPEAT)
         comps = np.fromfile(out, dtype="<f8").reshape(K, dims)
         cosines = [abs(cosine(comps[i], vt[i])) for i in range(K)]
         variance = s[:K].astype(np.float64) ** 2 / (rows - 1)
