@@ -69,6 +69,12 @@ public enum GroupedStratifiedKFold {
             foldCounts[bestFold].1 += Double(counts[group].1)
             assignment[bestFold].append(contentsOf: members[group])
         }
+        // The greedy balance nearly always gives every fold both classes once each class spans
+        // K groups; when a few huge groups defeat it, say so rather than fail later in a fold.
+        for fold in assignment where !(fold.contains { labels[$0] == 1 } && fold.contains { labels[$0] == 0 }) {
+            throw ProbeError.invalidOption(name: "folds", value: "\(folds)",
+                                           reason: "\(source): groups too unevenly sized to give every fold both classes; use fewer folds")
+        }
         return assignment.map { $0.sorted() }
     }
 

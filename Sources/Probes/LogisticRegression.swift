@@ -79,8 +79,6 @@ public struct LogisticRegression: Sendable {
             : [Double](repeating: 1, count: n)
         let weightSum = weights.reduce(0, +)
         let inverseC = 1 / C
-        var z = [Double](repeating: 0, count: n)
-        var residual = [Double](repeating: 0, count: n)
         var gradientW = [Double](repeating: 0, count: d)
 
         // Parameters are [w (d), b].
@@ -88,19 +86,18 @@ public struct LogisticRegression: Sendable {
         let result = solver.minimize(start: [Double](repeating: 0, count: d + 1)) { parameters, gradient in
             let w = Array(parameters[0..<d])
             let b = parameters[d]
-            matrix.multiply(w, into: &z)
             var loss = 0.0
             var gradientB = 0.0
-            for i in 0..<n {
-                let zi = z[i] + b
+            matrix.multiplyBothWays(w, gradient: &gradientW) { i, xw in
+                let zi = xw + b
                 // log(1 + e^z) − t·z, stable for both signs of z.
                 let softplus = zi > 0 ? zi + log1p(exp(-zi)) : log1p(exp(zi))
                 loss += weights[i] * (softplus - targets[i] * zi)
                 let sigmoid = zi >= 0 ? 1 / (1 + exp(-zi)) : exp(zi) / (1 + exp(zi))
-                residual[i] = weights[i] * (sigmoid - targets[i])
-                gradientB += residual[i]
+                let residual = weights[i] * (sigmoid - targets[i])
+                gradientB += residual
+                return residual
             }
-            matrix.multiplyTransposed(residual, into: &gradientW)
             var penalty = 0.0
             for j in 0..<d {
                 penalty += w[j] * w[j]
