@@ -90,10 +90,11 @@ public struct LogisticRegression: Sendable {
             var gradientB = 0.0
             matrix.multiplyBothWays(w, gradient: &gradientW) { i, xw in
                 let zi = xw + b
-                // log(1 + e^z) − t·z, stable for both signs of z.
-                let softplus = zi > 0 ? zi + log1p(exp(-zi)) : log1p(exp(zi))
+                // log(1 + e^z) − t·z and σ(z) from one exp(−|z|), stable for both signs of z.
+                let e = exp(-abs(zi))
+                let softplus = max(zi, 0) + log1p(e)
                 loss += weights[i] * (softplus - targets[i] * zi)
-                let sigmoid = zi >= 0 ? 1 / (1 + exp(-zi)) : exp(zi) / (1 + exp(zi))
+                let sigmoid = zi >= 0 ? 1 / (1 + e) : e / (1 + e)
                 let residual = weights[i] * (sigmoid - targets[i])
                 gradientB += residual
                 return residual
