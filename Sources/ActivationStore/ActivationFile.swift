@@ -3,7 +3,8 @@ import Tensors
 
 /// Reads an activations file (schema version 1) written by `ActivationWriter`, by a merge, or
 /// by anyone following the schema. Only the first `nDone` prompts are visible: rows past it
-/// belong to a batch that was never committed.
+/// belong to a batch that was never committed. The file stays open (read-only) while this
+/// object lives, so release it before resuming a writer on the same path.
 public final class ActivationFile {
     public let path: String
     public let metadata: ActivationMetadata
@@ -79,6 +80,11 @@ public final class ActivationFile {
         try dataset(ActivationSchema.Path.tokens, ActivationSchema.Path.ids).readRows(tokenRange(prompt: prompt))
     }
 
+    /// Every prompt's token ids, concatenated `(T,)`; slice with `tokenRange(prompt:)`.
+    public func allTokenIDs() throws -> [Int32] {
+        try dataset(ActivationSchema.Path.tokens, ActivationSchema.Path.ids).readRows(0..<Int(offsets[nDone]))
+    }
+
     /// Rows of `/tokens/ids` (and of `/acts/*` when positions is "all") that belong to `prompt`.
     public func tokenRange(prompt: Int) throws -> Range<Int> {
         guard prompt >= 0, prompt < nDone else {
@@ -115,7 +121,7 @@ public final class ActivationFile {
 
     /// The block index in a hook name (`blocks.3.hook_resid_post` → 3); nil for `hook_embed`
     /// and `ln_final.hook_normalized`.
-    public static func layer(ofHook hook: String) -> Int? { HookPoint(name: hook)?.layer }
+    public static func layer(ofHook hook: String) -> Int? { HookName(name: hook)?.layer }
 }
 
 /// Successive row blocks of one hook; call `next()` until it returns nil.

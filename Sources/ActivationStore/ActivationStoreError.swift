@@ -15,6 +15,8 @@ public enum ActivationStoreError: Error, CustomStringConvertible, Equatable, Sen
     case rowsOutOfRange(path: String, hook: String, range: Range<Int>, rows: Int)
     case alreadyFinished(path: String)
     case fileNotFound(path: String)
+    /// Another process holds the file open for writing (HDF5 locks files it writes).
+    case locked(path: String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum ActivationStoreError: Error, CustomStringConvertible, Equatable, Sen
             return "\(name(path)): no activations for hook \(hook)"
         case let .rowsOutOfRange(path, hook, range, rows):
             return "\(name(path)): /acts/\(hook): rows \(range.lowerBound)..<\(range.upperBound) out of range (\(rows) rows)"
+        case let .locked(path):
+            return "\(name(path)): locked by another process that is writing it (wait for it, or kill it and resume)"
         case let .fileNotFound(path):
             return "\(name(path)): no such file"
         case let .alreadyFinished(path):

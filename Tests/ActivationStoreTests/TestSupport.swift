@@ -56,4 +56,22 @@ enum SyntheticRun {
                                extras: prompts.map { "{\"id\":\($0)}" },
                                tokenIDs: tokenIDs, activations: activations)
     }
+
+    /// The given prompts (global indices) as one batch, with rows that depend only on the
+    /// prompt, so any split into batches or shards writes the same rows.
+    static func prompts(_ indices: [Int], metadata: ActivationMetadata) -> ActivationBatch {
+        let tokenIDs = indices.map { i in (0..<(i % 5 + 1)).map { Int32(i * 10 + $0) } }
+        var activations: [String: Tensor] = [:]
+        for (h, hook) in metadata.hooks.enumerated() {
+            var values: [Float] = []
+            for (n, i) in indices.enumerated() {
+                let rows = metadata.rowsPerToken ? tokenIDs[n].count : 1
+                values += (0..<(rows * metadata.dModel)).map { j in Float(i * 1000 + h * 100) + Float(j) * 0.25 }
+            }
+            activations[hook] = Tensor(shape: [values.count / metadata.dModel, metadata.dModel], storage: values)
+        }
+        return ActivationBatch(texts: indices.map { "prompt \($0)" }, labels: indices.map { Int32($0 % 2) },
+                               groups: indices.map { "g\($0 % 3)" }, extras: indices.map { "{\"id\":\($0)}" },
+                               tokenIDs: tokenIDs, activations: activations)
+    }
 }

@@ -11,6 +11,7 @@ public enum HDF5AttributeValue: Sendable, Equatable {
 }
 
 extension HDF5Object {
+    /// Whether this object carries attribute `attribute`.
     public func hasAttribute(_ attribute: String) throws -> Bool {
         try HDF5Library.locked {
             try check(H5Aexists(id, attribute), "look up attribute \(attribute)") > 0
@@ -114,11 +115,13 @@ extension HDF5Object {
         }
     }
 
+    /// A scalar string attribute, or nil when missing or of another type.
     public func stringAttribute(_ attribute: String) throws -> String? {
         if case .string(let s)? = try self.attribute(attribute) { return s }
         return nil
     }
 
+    /// An integer attribute (scalar or one-element array), or nil when missing or of another type.
     public func intAttribute(_ attribute: String) throws -> Int? {
         switch try self.attribute(attribute) {
         case .int(let v)?: return v
@@ -127,6 +130,7 @@ extension HDF5Object {
         }
     }
 
+    /// A string-array attribute (a scalar string reads as one element), or nil.
     public func stringArrayAttribute(_ attribute: String) throws -> [String]? {
         switch try self.attribute(attribute) {
         case .strings(let s)?: return s

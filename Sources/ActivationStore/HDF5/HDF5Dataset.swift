@@ -30,6 +30,11 @@ extension HDF5Container {
         return try HDF5Library.locked {
             let chunk = [hsize_t(max(1, layout.chunkRows))] + layout.rowShape.map { hsize_t(max(1, $0)) }
             try creation.check(H5Pset_chunk(creation.id, Int32(chunk.count), chunk), "set chunk shape \(chunk)")
+            if layout.elementType != .utf8String {
+                // Every row is written before it becomes visible, so fill values would only be
+                // overwritten: skip them (saves a memset of every new chunk).
+                try creation.check(H5Pset_fill_time(creation.id, H5D_FILL_TIME_NEVER), "set fill time")
+            }
             if layout.compress && layout.elementType != .utf8String {
                 try creation.check(H5Pset_shuffle(creation.id), "set shuffle filter")
                 try creation.check(H5Pset_deflate(creation.id, 4), "set gzip filter")
@@ -55,6 +60,7 @@ public final class HDF5Dataset: HDF5Object {
     /// The full current shape, rows first.
     public func shape() throws -> [Int] { try dataspace().dimensions() }
 
+    /// The extent of the first axis (1 for a scalar dataset).
     public func rowCount() throws -> Int { try shape().first ?? 1 }
 
     /// Elements per row (the product of every axis after the first).
@@ -65,6 +71,14 @@ public final class HDF5Dataset: HDF5Object {
         try HDF5Library.locked {
             let type = HDF5Datatype(id: try check(H5Dget_type(id), "get datatype"), path: path, name: name)
             return HDF5ElementType.of(typeID: type.id)
+        }
+    }
+
+    /// Whether the dataset is virtual (rows mapped from other files).
+    public func isVirtual() throws -> Bool {
+        try HDF5Library.locked {
+            let plist = HDF5PropertyList(adopting: try check(H5Dget_create_plist(id), "get creation properties"), path: path, name: name)
+            return H5Pget_layout(plist.id) == H5D_VIRTUAL
         }
     }
 
@@ -80,7 +94,9 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Moves `rows` rows between `buffer` and rows `start ..< start + rows` of the file.
-    func transfer(rows: Int, at start: Int, memoryType: hid_t, write: Bool, buffer: UnsafeMutableRawPointer?) throws {
+    /// `memoryType` is evaluated under the lock: the native type macros call into libhdf5.
+    func transfer(rows: Int, at start: Int, memoryType: @autoclosure () -> hid_t, write: Bool,
+                  buffer: UnsafeMutableRawPointer?) throws {
         guard rows > 0 else { return }
         let fileSpace = try dataspace()
         let dims = try fileSpace.dimensions()
@@ -93,10 +109,10 @@ public final class HDF5Dataset: HDF5Object {
         let memorySpace = try HDF5Dataspace.simple([rows] + rowShape, path: path, name: name)
         try HDF5Library.locked {
             if write {
-                try check(H5Dwrite(id, memoryType, memorySpace.id, fileSpace.id, sl_H5P_DEFAULT(), buffer),
+                try check(H5Dwrite(id, memoryType(), memorySpace.id, fileSpace.id, sl_H5P_DEFAULT(), buffer),
                           "write rows \(start)..<\(start + rows)")
             } else {
-                try check(H5Dread(id, memoryType, memorySpace.id, fileSpace.id, sl_H5P_DEFAULT(), buffer),
+                try check(H5Dread(id, memoryType(), memorySpace.id, fileSpace.id, sl_H5P_DEFAULT(), buffer),
                           "read rows \(start)..<\(start + rows)")
             }
         }
@@ -114,9 +130,10 @@ public final class HDF5Dataset: HDF5Object {
     /// Writes whole rows at `start` (the dataset must already have room: see `append`).
     public func writeRows<T: HDF5Numeric>(_ values: [T], at start: Int) throws {
         let rows = try rowsIn(values.count)
-        var copy = values
-        try copy.withUnsafeMutableBytes {
-            try transfer(rows: rows, at: start, memoryType: T.nativeType, write: true, buffer: $0.baseAddress)
+        try values.withUnsafeBytes {
+            // H5Dwrite only reads the buffer; the mutable pointer type is shared with reads.
+            try transfer(rows: rows, at: start, memoryType: T.nativeType, write: true,
+                         buffer: UnsafeMutableRawPointer(mutating: $0.baseAddress))
         }
     }
 
@@ -138,6 +155,7 @@ public final class HDF5Dataset: HDF5Object {
         return values
     }
 
+    /// Every row, converted to `T` by libhdf5.
     public func readAll<T: HDF5Numeric>(as type: T.Type = T.self) throws -> [T] {
         try readRows(0..<rowCount(), as: type)
     }
@@ -147,7 +165,7 @@ public final class HDF5Dataset: HDF5Object {
         let rows = try rowsIn(values.count)
         var bits = [UInt16](repeating: 0, count: values.count)
         bits.withUnsafeMutableBufferPointer { out in
-            for i in 0..<values.count { out[i] = HalfPrecision.float16Bits(from: values[i]) }
+            for i in 0..<values.count { out[i] = halfBits(values[i]) }
         }
         let halfType = try HDF5ElementType.float16.makeFileType(path: path, name: name)
         try bits.withUnsafeMutableBytes {
@@ -168,9 +186,20 @@ public final class HDF5Dataset: HDF5Object {
         var values = [Float](repeating: 0, count: bits.count)
         values.withUnsafeMutableBufferPointer { out in
             bits.withUnsafeBufferPointer { src in
-                for i in 0..<src.count { out[i] = HalfPrecision.float(fromFloat16Bits: src[i]) }
+                for i in 0..<src.count { out[i] = float(halfBits: src[i]) }
             }
         }
         return values
     }
 }
+
+// Swift's Float16 compiles to the F16C conversion instructions (vectorised) where the platform
+// has the type; Intel Macs do not, and use the portable Tensors conversion (same rounding:
+// nearest even).
+#if os(Linux) || arch(arm64)
+@inline(__always) private func halfBits(_ x: Float) -> UInt16 { Float16(x).bitPattern }
+@inline(__always) private func float(halfBits h: UInt16) -> Float { Float(Float16(bitPattern: h)) }
+#else
+@inline(__always) private func halfBits(_ x: Float) -> UInt16 { HalfPrecision.float16Bits(from: x) }
+@inline(__always) private func float(halfBits h: UInt16) -> Float { HalfPrecision.float(fromFloat16Bits: h) }
+#endif

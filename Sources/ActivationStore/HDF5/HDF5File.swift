@@ -32,6 +32,7 @@ public class HDF5Container: HDF5Object {
         }
     }
 
+    /// Creates child group `child`.
     public func createGroup(_ child: String) throws -> HDF5Group {
         try HDF5Library.locked {
             let gid = H5Gcreate2(id, child, sl_H5P_DEFAULT(), sl_H5P_DEFAULT(), sl_H5P_DEFAULT())
@@ -39,6 +40,7 @@ public class HDF5Container: HDF5Object {
         }
     }
 
+    /// Opens existing child group `child`.
     public func openGroup(_ child: String) throws -> HDF5Group {
         try HDF5Library.locked {
             let gid = H5Gopen2(id, child, sl_H5P_DEFAULT())
@@ -46,6 +48,7 @@ public class HDF5Container: HDF5Object {
         }
     }
 
+    /// Opens existing child dataset `child` (names may contain dots).
     public func openDataset(_ child: String) throws -> HDF5Dataset {
         try HDF5Library.locked {
             let did = H5Dopen2(id, child, sl_H5P_DEFAULT())
@@ -84,13 +87,18 @@ public final class HDF5File: HDF5Container {
         }
     }
 
+    /// Opens an existing file (same metadata-cache settings as `create`).
     public static func open(path: String, mode: Mode) throws -> HDF5File {
         let access = try HDF5PropertyList(class: sl_H5P_FILE_ACCESS(), path: path, name: "")
         return try HDF5Library.locked {
             try access.check(sl_disable_metadata_evictions(access.id), "configure metadata cache")
             let flags = mode == .readOnly ? sl_H5F_ACC_RDONLY() : sl_H5F_ACC_RDWR()
             let fid = H5Fopen(path, flags, access.id)
-            return HDF5File(id: try HDF5Library.check(fid, "open file", path: path), path: path)
+            do {
+                return HDF5File(id: try HDF5Library.check(fid, "open file", path: path), path: path)
+            } catch let error as HDF5Error where error.libraryMessage.contains("unable to lock file") {
+                throw ActivationStoreError.locked(path: path)
+            }
         }
     }
 

@@ -33,6 +33,9 @@ enum HDF5Library {
     static func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
+        // Error stacks are per thread when libhdf5 is built thread-safe (Debian's prints
+        // "thread N"), so automatic printing must be turned off on whichever thread calls.
+        H5Eset_auto2(sl_H5E_DEFAULT(), nil, nil)
         return try body()
     }
 

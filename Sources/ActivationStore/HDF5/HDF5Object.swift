@@ -78,6 +78,11 @@ public final class HDF5Dataspace: HDF5Object {
 
 /// A property list (file access, dataset creation, …).
 public final class HDF5PropertyList: HDF5Object {
+    /// Takes ownership of a property list returned by the library.
+    init(adopting id: hid_t, path: String, name: String) {
+        super.init(id: id, path: path, name: name, close: H5Pclose)
+    }
+
     /// `classID` is read under the lock: the class identifiers exist only once the library is open.
     init(class classID: @autoclosure () -> hid_t, path: String, name: String) throws {
         let id = try HDF5Library.locked {

@@ -35,13 +35,15 @@ extension HDF5Dataset {
         return strings
     }
 
+    /// Every row of a string dataset.
     public func readAllStrings() throws -> [String] { try readStrings(0..<rowCount()) }
 }
 
 /// Calls `body` with a C array of NUL-terminated copies of `strings`, freed afterwards.
 @discardableResult
-func withCStringArray<T>(_ strings: [String], _ body: (UnsafeMutableRawPointer) throws -> T) rethrows -> T {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+func withCStringArray<T>(_ strings: [String], _ body: (UnsafeMutableRawPointer?) throws -> T) rethrows -> T {
+    // A trailing nil keeps the buffer non-empty, so its base address exists even for no strings.
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
     defer { pointers.forEach { free($0) } }
-    return try pointers.withUnsafeMutableBytes { try body($0.baseAddress!) }
+    return try pointers.withUnsafeMutableBytes { try body($0.baseAddress) }
 }

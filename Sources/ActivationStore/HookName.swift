@@ -7,13 +7,16 @@ public enum HookKind: String, CaseIterable, Sendable {
     case residPost = "hook_resid_post"
 }
 
-/// One hook point of a transformer: `hook_embed`, `blocks.{L}.<kind>` or `ln_final.hook_normalized`.
-public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
+/// A parsed hook name: `hook_embed`, `blocks.{L}.<kind>` or `ln_final.hook_normalized`.
+/// (ActivationStore knows no models; `Transformer.HookPoint(name:)` turns `name` into a hook.)
+public enum HookName: Hashable, Sendable, CustomStringConvertible {
     case embed
     case block(layer: Int, kind: HookKind)
     case finalNorm
 
+    /// The embedding hook (before block 0).
     public static let embedName = "hook_embed"
+    /// The final norm's output (Hugging Face's last hidden state).
     public static let finalNormName = "ln_final.hook_normalized"
 
     /// Parses a full hook name; nil when it is not one.

