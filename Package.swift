@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         // WriterCrashTest is the child process the kill test spawns (a dependency so it is built).
         .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "WriterCrashTest"]),
-                "Tensors", "ModelFiles", "Transformer", "Experiments", "Interventions", "Tokenizers", "ActivationStore", "Organisms",
-                "Probes", "Reports",
+        .testTarget(name: "OrganismsTests", dependencies: ["Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors", "Tokenizers"]),
+        .testTarget(name: "ProbesTests", dependencies: ["Probes", "Tensors", "ActivationStore"]),
     ]
 )
