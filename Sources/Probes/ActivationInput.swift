@@ -53,8 +53,11 @@ public final class ActivationInput {
     /// The hook names a `--hook` argument selects: an exact hook name, or a per-block suffix
     /// such as `hook_resid_post` with a layer (`blocks.{layer}.hook_resid_post`) or, for a
     /// sweep (`layer` nil), every block hook in the file with that suffix, in file order.
-    public func resolveHooks(_ hook: String, layer: Int?) throws -> [String] {
+    public func resolveHooks(_ requested: String, layer: Int?) throws -> [String] {
         let names = source.hookNames
+        // `resid_post` is accepted for `hook_resid_post`, as `extract --hooks` accepts it.
+        let kinds = ["resid_pre", "attn_out", "resid_mid", "mlp_out", "resid_post"]
+        let hook = kinds.contains(requested) ? "hook_" + requested : requested
         if let layer {
             let name = hook.hasPrefix("blocks.") ? hook : "blocks.\(layer).\(hook)"
             guard names.contains(name) else { throw unknownHook(name) }

