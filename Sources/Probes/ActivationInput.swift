@@ -1,5 +1,6 @@
 import ActivationStore
 import Foundation
+import ModelFiles
 import Tensors
 
 /// Where training or test activations came from: what probe.json records about its input.
