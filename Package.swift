@@ -47,7 +47,7 @@ let package = Package(
 
         .executableTarget(name: "BenchInference", dependencies: ["Tensors", "Transformer"]),
         .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
-        .executableTarget(name: "BenchInterventions", dependencies: ["Interventions", "ModelFiles", "Transformer"]),
+        .executableTarget(name: "BenchInterventions", dependencies: ["Interventions", "ModelFiles", "Tensors", "Transformer"]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),

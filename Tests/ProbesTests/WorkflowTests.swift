@@ -18,9 +18,9 @@ struct WorkflowTests {
                                           promptFileSHA256: String(repeating: "cd", count: 32))
         let writer = try ActivationWriter(path: url.path, metadata: metadata, force: true)
         // One direction for every file (so a probe transfers); the noise depends on `seed`.
-        var directionGenerator = SeededGenerator(seed: 999)
+        var directionGenerator = SplitMix64(seed: 999)
         var direction = (0..<dModel).map { _ in directionGenerator.nextGaussian() }
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
         direction = direction.map { $0 / norm }
         let prompts = 240
