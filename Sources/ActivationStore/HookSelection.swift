@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// A bad `--hooks`, `--layers`, `--positions` or `--shard` value, as one line naming the flag.
 public enum HookSelectionError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -12,7 +13,7 @@ public enum HookSelectionError: Error, CustomStringConvertible, Equatable, Senda
             return "\(flag): invalid value \"\(value)\" (expected \(expected))"
         case let .unknownHook(name):
             let kinds = HookKind.allCases.map { String($0.rawValue.dropFirst("hook_".count)) }.joined(separator: ", ")
-            return "--hooks: unknown hook \"\(name)\" (expected \(kinds), \(HookName.embedName), \(HookName.finalNormName) or a full name like blocks.3.hook_resid_post)"
+            return "--hooks: unknown hook \"\(name)\" (expected \(kinds), \(HookPoint.embedName), \(HookPoint.finalNormName) or a full name like blocks.3.hook_resid_post)"
         case let .layerOutOfRange(flag, layer, nLayers):
             return "\(flag): layer \(layer) out of range (the model has \(nLayers) layers: 0..<\(nLayers))"
         }
@@ -24,13 +25,13 @@ public struct HookSelection: Sendable, Equatable {
     /// Per-block kinds, expanded over the selected layers.
     public var kinds: [HookKind]
     /// Hooks named in full (including `hook_embed` and `ln_final.hook_normalized`).
-    public var explicit: [HookName]
+    public var explicit: [HookPoint]
     public var layers: LayerSelection
 
     /// Parses `--hooks` (comma-separated short kinds such as `resid_post`, or full names) and `--layers`.
     public static func parse(hooks: String, layers: String = "all") throws -> HookSelection {
         var kinds: [HookKind] = []
-        var explicit: [HookName] = []
+        var explicit: [HookPoint] = []
         let items = hooks.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
             throw HookSelectionError.invalid(flag: "--hooks", value: hooks, expected: "a comma-separated list of hooks")
@@ -38,7 +39,7 @@ public struct HookSelection: Sendable, Equatable {
         for item in items {
             if let kind = HookKind(rawValue: item) ?? HookKind(rawValue: "hook_" + item) {
                 if !kinds.contains(kind) { kinds.append(kind) }
-            } else if let point = HookName(name: item) {
+            } else if let point = HookPoint(name: item) {
                 if !explicit.contains(point) { explicit.append(point) }
             } else {
                 throw HookSelectionError.unknownHook(item)
@@ -48,32 +49,24 @@ public struct HookSelection: Sendable, Equatable {
     }
 
     /// The selected hook points in forward-pass order (embed, block by block, final norm).
-    public func resolve(nLayers: Int) throws -> [HookName] {
+    public func resolve(nLayers: Int) throws -> [HookPoint] {
         var points = Set(explicit)
         for point in explicit {
-            if let layer = point.layer, layer >= nLayers {
+            if let layer = point.blockIndex, layer >= nLayers {
                 throw HookSelectionError.layerOutOfRange(flag: "--hooks", layer: layer, nLayers: nLayers)
             }
         }
         if !kinds.isEmpty {
             for layer in try layers.resolve(nLayers: nLayers) {
-                for kind in kinds { points.insert(.block(layer: layer, kind: kind)) }
+                for kind in kinds { points.insert(HookPoint(layer: layer, kind: kind)) }
             }
         }
-        return points.sorted { Self.order($0) < Self.order($1) }
+        return points.sorted()
     }
 
     /// The selected hook names (the `/acts` dataset names) in forward-pass order.
     public func resolveNames(nLayers: Int) throws -> [String] {
         try resolve(nLayers: nLayers).map(\.name)
-    }
-
-    private static func order(_ point: HookName) -> (Int, Int) {
-        switch point {
-        case .embed: return (-1, 0)
-        case let .block(layer, kind): return (layer, HookKind.allCases.firstIndex(of: kind) ?? 0)
-        case .finalNorm: return (Int.max, 0)
-        }
     }
 }
 

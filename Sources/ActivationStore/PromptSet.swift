@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// One prompt of a prompt file.
 public struct LabelledPrompt: Sendable, Equatable {
@@ -9,12 +10,15 @@ public struct LabelledPrompt: Sendable, Equatable {
     public var group: String
     /// The line's other fields as a JSON object string ("{}" when none), keys sorted.
     public var extra: String
+    /// The prompt pre-tokenized (`token_ids`), nil when the line gives none.
+    public var tokenIDs: [Int]?
 
-    public init(prompt: String, label: Int32 = -1, group: String = "", extra: String = "{}") {
+    public init(prompt: String, label: Int32 = -1, group: String = "", extra: String = "{}", tokenIDs: [Int]? = nil) {
         self.prompt = prompt
         self.label = label
         self.group = group
         self.extra = extra
+        self.tokenIDs = tokenIDs
     }
 }
 
@@ -34,7 +38,10 @@ public enum PromptSetError: Error, CustomStringConvertible, Equatable, Sendable 
 }
 
 /// A JSON Lines prompt file: one object per line with `prompt` (required), `label` (bool or
-/// integer) and `group` (string); blank lines are skipped; other fields travel as `extra`.
+/// integer), `group` (non-empty string) and `token_ids` (non-empty array of non-negative
+/// integers, for prompts given pre-tokenized); blank lines are skipped; other fields travel as
+/// `extra`. With `labelNamesGroup`, a string `label` names the group when `group` is absent
+/// (the experiments' prompt files write `"label": "pair-3"`).
 public struct PromptSet: Sendable, Equatable {
     public let name: String
     public let records: [LabelledPrompt]
@@ -42,15 +49,15 @@ public struct PromptSet: Sendable, Equatable {
     public let sha256: String
 
     /// Reads and parses `path`.
-    public init(path: String) throws {
+    public init(path: String, labelNamesGroup: Bool = false) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PromptSetError.unreadable(file: path, reason: "cannot read file")
         }
-        try self.init(data: data, name: path)
+        try self.init(data: data, name: path, labelNamesGroup: labelNamesGroup)
     }
 
     /// Parses prompt-file bytes; `name` is used in errors.
-    public init(data: Data, name: String) throws {
+    public init(data: Data, name: String, labelNamesGroup: Bool = false) throws {
         self.name = name
         sha256 = SHA256.hex(data)
         guard let text = String(data: data, encoding: .utf8) else {
@@ -70,13 +77,13 @@ public struct PromptSet: Sendable, Equatable {
             } catch {
                 throw PromptSetError.invalidLine(file: name, line: number, problem: "not valid JSON")
             }
-            records.append(try Self.record(from: value, file: name, line: number))
+            records.append(try Self.record(from: value, file: name, line: number, labelNamesGroup: labelNamesGroup))
         }
         guard !records.isEmpty else { throw PromptSetError.emptyFile(file: name) }
         self.records = records
     }
 
-    private static func record(from value: JSONValue, file: String, line: Int) throws -> LabelledPrompt {
+    private static func record(from value: JSONValue, file: String, line: Int, labelNamesGroup: Bool) throws -> LabelledPrompt {
         guard case .object(var fields) = value else {
             throw PromptSetError.invalidLine(file: file, line: line, problem: "not a JSON object")
         }
@@ -87,19 +94,38 @@ public struct PromptSet: Sendable, Equatable {
             throw PromptSetError.invalidLine(file: file, line: line, problem: "\"prompt\" must be a string")
         }
         var label: Int32 = -1
+        var labelName: String?
         switch fields.removeValue(forKey: "label") {
         case nil, .null?: break
         case .bool(let b)?: label = b ? 1 : 0
-        case .int(let i)? where i >= Int64(Int32.min) && i <= Int64(Int32.max): label = Int32(i)
-        default: throw PromptSetError.invalidLine(file: file, line: line, problem: "\"label\" must be a bool or an integer")
+        case .int(let i)? where i >= Int(Int32.min) && i <= Int(Int32.max): label = Int32(i)
+        case .string(let s)? where labelNamesGroup: labelName = s
+        default:
+            let expected = labelNamesGroup ? "a bool, an integer or a string" : "a bool or an integer"
+            throw PromptSetError.invalidLine(file: file, line: line, problem: "\"label\" must be \(expected)")
         }
         var group = ""
         switch fields.removeValue(forKey: "group") {
         case nil, .null?: break
-        case .string(let s)?: group = s
+        case .string(let s)? where !s.isEmpty: group = s
+        case .string?: throw PromptSetError.invalidLine(file: file, line: line, problem: "\"group\" must not be empty")
         default: throw PromptSetError.invalidLine(file: file, line: line, problem: "\"group\" must be a string")
         }
-        return LabelledPrompt(prompt: prompt, label: label, group: group, extra: try extraJSON(fields))
+        if group.isEmpty, let labelName { group = labelName }
+        var tokenIDs: [Int]?
+        switch fields.removeValue(forKey: "token_ids") {
+        case nil, .null?: break
+        case .array(let values)? where !values.isEmpty:
+            tokenIDs = try values.map { value in
+                guard case .int(let id) = value, id >= 0 else {
+                    throw PromptSetError.invalidLine(file: file, line: line, problem: "\"token_ids\" must hold non-negative integers")
+                }
+                return id
+            }
+        default:
+            throw PromptSetError.invalidLine(file: file, line: line, problem: "\"token_ids\" must be a non-empty array of integers")
+        }
+        return LabelledPrompt(prompt: prompt, label: label, group: group, extra: try extraJSON(fields), tokenIDs: tokenIDs)
     }
 
     private static func extraJSON(_ fields: [String: JSONValue]) throws -> String {

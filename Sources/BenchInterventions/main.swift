@@ -5,6 +5,7 @@
 import Foundation
 import Interventions
 import ModelFiles
+import Tensors
 import Transformer
 #if canImport(Glibc)
 import Glibc

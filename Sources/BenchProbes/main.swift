@@ -38,7 +38,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 /// Anisotropic Gaussian noise plus 8 shared factors of standard deviation ~5 (activations have a
 /// few dominant directions), with the positive class shifted along one planted unit direction.
 func generate(prefix: String, rows: Int, dims: Int, seed: UInt64) throws {
-    var generator = SeededGenerator(seed: seed)
+    var generator = SplitMix64(seed: seed)
     var direction = (0..<dims).map { _ in generator.nextGaussian() }
     let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
     direction = direction.map { $0 / norm }

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// One or more directions in the residual stream, kept as an orthonormal basis of their span
 /// (d_model wide), so ablating several components removes their whole subspace once.
@@ -78,16 +79,8 @@ public struct DirectionSet: Sendable, Equatable {
     /// `count` random unit directions (Gaussian, normalised), the same for the same seed on
     /// every platform: the random-direction controls of an ablation experiment.
     public static func randomUnitVectors(count: Int, width: Int, seed: UInt64) -> [[Float]] {
-        var state = seed
-        func next() -> UInt64 {
-            // SplitMix64, as Transformer's sampler uses.
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        func unit() -> Double { (Double(next() >> 11) + 0.5) * 0x1.0p-53 }
+        var generator = SplitMix64(seed: seed)
+        func unit() -> Double { (Double(generator.next() >> 11) + 0.5) * 0x1.0p-53 }
         return (0..<count).map { _ in
             // Box–Muller: two uniforms in (0, 1) give one standard normal.
             var v = (0..<width).map { _ in (-2 * log(unit())).squareRoot() * cos(2 * Double.pi * unit()) }

@@ -1,5 +1,6 @@
 import ActivationStore
 import Foundation
+import ModelFiles
 import Tensors
 
 /// Where training or test activations came from: what probe.json records about its input.
@@ -56,8 +57,7 @@ public final class ActivationInput {
     public func resolveHooks(_ requested: String, layer: Int?) throws -> [String] {
         let names = source.hookNames
         // `resid_post` is accepted for `hook_resid_post`, as `extract --hooks` accepts it.
-        let kinds = ["resid_pre", "attn_out", "resid_mid", "mlp_out", "resid_post"]
-        let hook = kinds.contains(requested) ? "hook_" + requested : requested
+        let hook = HookKind(rawValue: "hook_" + requested) != nil ? "hook_" + requested : requested
         if let layer {
             let name = hook.hasPrefix("blocks.") ? hook : "blocks.\(layer).\(hook)"
             guard names.contains(name) else { throw unknownHook(name) }

@@ -1,3 +1,5 @@
+import Tensors
+
 /// Percentile bootstrap confidence intervals with stratified resampling: positives and
 /// negatives are resampled separately, so every replicate keeps the class counts.
 public enum Bootstrap {
@@ -22,7 +24,7 @@ public enum Bootstrap {
         let positive = labels.indices.filter { labels[$0] == 1 }
         let negative = labels.indices.filter { labels[$0] == 0 }
         guard !positive.isEmpty, !negative.isEmpty, resamples > 0 else { return nil }
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var values: [Double] = []
         values.reserveCapacity(resamples)
         var sampleScores = [Double](repeating: 0, count: positive.count + negative.count)

@@ -1,3 +1,5 @@
+import Tensors
+
 /// K folds that keep every group in one fold and balance the classes across folds, in the
 /// spirit of scikit-learn `StratifiedGroupKFold(shuffle=True)`: groups are shuffled (seeded),
 /// ordered by how unevenly their rows split between the classes (most uneven first), and each
@@ -37,7 +39,7 @@ public enum GroupedStratifiedKFold {
         }
         let totals = counts.reduce((0.0, 0.0)) { ($0.0 + Double($1.0), $0.1 + Double($1.1)) }
 
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var order = Array(members.indices)
         order.shuffle(using: &generator)
         // Most class-uneven groups first (std of the two class counts); stable after the shuffle.

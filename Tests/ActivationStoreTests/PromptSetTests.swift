@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import ActivationStore
+import ModelFiles
 
-@Suite("PromptSet and SHA-256")
+@Suite("PromptSet")
 struct PromptSetTests {
     func parse(_ text: String) throws -> PromptSet { try PromptSet(data: Data(text.utf8), name: "prompts.jsonl") }
 
@@ -48,45 +49,35 @@ struct PromptSetTests {
         #expect(set.sha256 == SHA256.hex(Array("{\"prompt\": \"abc\"}\n".utf8)))
     }
 
-    @Test("SHA-256 matches the FIPS 180-4 test vectors", arguments: [
-        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+    @Test("token_ids, and string labels naming the group when asked")
+    func tokenIDsAndLabelNames() throws {
+        let text = """
+            {"prompt": "x", "label": "pair-3", "token_ids": [1, 2]}
+            {"prompt": "y", "label": "pair-3", "group": "clean"}
+            """
+        #expect(thrownDescription { _ = try parse(text) } == "prompts.jsonl:1: \"label\" must be a bool or an integer")
+        let set = try PromptSet(data: Data(text.utf8), name: "prompts.jsonl", labelNamesGroup: true)
+        #expect(set.groups == ["pair-3", "clean"])
+        #expect(set.labels == [-1, -1])
+        #expect(set.records.map(\.tokenIDs) == [[1, 2], nil])
+        #expect(set.extras == ["{}", "{}"])
+    }
+
+    @Test("malformed token_ids, groups and labels name the file and line", arguments: [
+        ("{\"prompt\": \"a\", \"token_ids\": []}\n", "prompts.jsonl:1: \"token_ids\" must be a non-empty array of integers"),
+        ("{\"prompt\": \"a\", \"token_ids\": \"1 2\"}\n", "prompts.jsonl:1: \"token_ids\" must be a non-empty array of integers"),
+        ("{\"prompt\": \"a\", \"token_ids\": [1, -1]}\n", "prompts.jsonl:1: \"token_ids\" must hold non-negative integers"),
+        ("{\"prompt\": \"a\", \"token_ids\": [1.5]}\n", "prompts.jsonl:1: \"token_ids\" must hold non-negative integers"),
+        ("{\"prompt\": \"a\", \"group\": \"\"}\n", "prompts.jsonl:1: \"group\" must not be empty"),
     ])
-    func vectors(message: String, digest: String) {
-        #expect(SHA256.hex(Array(message.utf8)) == digest)
+    func malformedExtensions(text: String, message: String) {
+        #expect(thrownDescription { _ = try parse(text) } == message)
     }
 
-    @Test("SHA-256 of a million a's, fed in uneven pieces")
-    func streaming() {
-        var hasher = SHA256()
-        let a = [UInt8](repeating: 0x61, count: 1_000_000)
-        var start = 0, step = 1
-        while start < a.count {
-            let end = min(a.count, start + step)
-            hasher.update(a[start..<end])
-            start = end
-            step = step * 3 % 1013 + 1
-        }
-        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        #expect(hex == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    }
-}
-
-@Suite("SHA-256 of files")
-struct FileHashTests {
-    @Test("hashing a file in 1 MiB reads equals hashing its bytes")
-    func fileHash() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let bytes = (0..<(3 << 20) + 77).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
-        let path = folder.appendingPathComponent("weights.bin").path
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        #expect(try SHA256.hex(fileAt: path) == SHA256.hex(bytes))
-        #expect(thrownDescription { _ = try SHA256.hex(fileAt: folder.appendingPathComponent("none").path) }
-                == "\(folder.path)/none: cannot read file")
+    @Test("with label names allowed, a non-string non-integer label says so")
+    func labelNamesMessage() {
+        #expect(thrownDescription { _ = try PromptSet(data: Data("{\"prompt\": \"a\", \"label\": [1]}\n".utf8), name: "p.jsonl",
+                                                      labelNamesGroup: true) }
+                == "p.jsonl:1: \"label\" must be a bool, an integer or a string")
     }
 }

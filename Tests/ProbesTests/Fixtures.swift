@@ -89,7 +89,7 @@ struct PlantedData {
     var direction: [Double]
 
     init(rows: Int, dims: Int, offset: Double, seed: UInt64, hook: String? = nil) throws {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var direction = (0..<dims).map { _ in generator.nextGaussian() }
         let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
         direction = direction.map { $0 / norm }

@@ -30,7 +30,7 @@ struct PlantedDirectionTests {
     @Test func pairedPCARecoversTheContrastDirection() throws {
         // Pairs share a large random base; the positive member adds `offset · u`.
         let dims = 128, pairs = 500
-        var generator = SeededGenerator(seed: 77)
+        var generator = SplitMix64(seed: 77)
         var u = (0..<dims).map { _ in generator.nextGaussian() }
         let norm = u.reduce(0) { $0 + $1 * $1 }.squareRoot()
         u = u.map { $0 / norm }

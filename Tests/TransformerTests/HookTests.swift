@@ -4,21 +4,6 @@ import Tensors
 import Transformer
 
 @Suite struct HookTests {
-    @Test func namesRoundTrip() {
-        for point in HookPoint.all(layers: 3) {
-            #expect(HookPoint(name: point.name) == point)
-        }
-        #expect(HookPoint(name: "blocks.2.hook_resid_post") == .residPost(2))
-        #expect(HookPoint(name: "blocks.x.hook_resid_post") == nil)
-        #expect(HookPoint(name: "blocks.1.hook_q") == nil)
-        #expect(HookPoint.all(layers: 2).map(\.name) == [
-            "hook_embed",
-            "blocks.0.hook_resid_pre", "blocks.0.hook_attn_out", "blocks.0.hook_resid_mid", "blocks.0.hook_mlp_out", "blocks.0.hook_resid_post",
-            "blocks.1.hook_resid_pre", "blocks.1.hook_attn_out", "blocks.1.hook_resid_mid", "blocks.1.hook_mlp_out", "blocks.1.hook_resid_post",
-            "ln_final.hook_normalized",
-        ])
-    }
-
     /// Extraction of an early layer runs no later block and no unembedding.
     @Test func forwardStopsAfterDeepestHook() throws {
         let model = try TransformerModel.load(directory: Fixtures.inference("llama-tied"))

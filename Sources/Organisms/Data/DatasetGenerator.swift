@@ -1,3 +1,4 @@
+import Tensors
 import Transformer
 
 /// Builds the organisms' training corpus and held-out prompt sets, deterministically from a seed.

@@ -143,20 +143,13 @@ public struct ParameterLayout: Sendable {
 
 /// Standard normal draws from SplitMix64 (Box–Muller).
 struct SplitMixNormal {
-    private var state: UInt64
+    private var uniform: SplitMix64
     private var spare: Double?
-    init(seed: UInt64) { state = seed }
-    mutating func nextUInt() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    init(seed: UInt64) { uniform = SplitMix64(seed: seed) }
     mutating func next() -> Double {
         if let s = spare { spare = nil; return s }
-        let u1 = (Double(nextUInt() >> 11) + 1) * 0x1.0p-53  // (0, 1]
-        let u2 = Double(nextUInt() >> 11) * 0x1.0p-53
+        let u1 = (Double(uniform.next() >> 11) + 1) * 0x1.0p-53  // (0, 1]
+        let u2 = uniform.nextUnit()
         let r = (-2 * log(u1)).squareRoot()
         spare = r * sin(2 * .pi * u2)
         return r * cos(2 * .pi * u2)

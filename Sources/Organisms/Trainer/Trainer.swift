@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 import Transformer
 
 /// A tokenized training example: ids (`<s>` prompt answer `</s>`) and which ids are answer tokens.

@@ -1,9 +1,9 @@
 import Foundation
 
-/// SHA-256 (FIPS 180-4), for the `prompt_file_sha256` attribute that lets `resume` recognise
-/// the same prompt file. Streaming: `update` any number of times. Internal: other modules
-/// (Probes, Interventions) have their own, and two public `SHA256` types would clash in the CLI.
-struct SHA256: Sendable {
+/// SHA-256 (FIPS 180-4), streaming, for the fingerprints the project records: a model's weights
+/// (`model_sha256`), a prompt file (`prompt_file_sha256`), a probe's training file. Foundation on
+/// Linux has no CryptoKit, and the project takes no crypto dependency for one hash.
+public struct SHA256: Sendable {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -19,10 +19,10 @@ struct SHA256: Sendable {
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
 
-    init() {}
+    public init() {}
 
     /// Feeds more bytes (any split of the input gives the same digest).
-    mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         length &+= UInt64(bytes.count)
         // Fast path: whole blocks straight from contiguous input once nothing is pending.
         let direct: Int? = pending.isEmpty ? bytes.withContiguousStorageIfAvailable { buffer in
@@ -41,8 +41,8 @@ struct SHA256: Sendable {
         pending.removeFirst(whole)
     }
 
-    /// The digest; the hasher should not be updated afterwards.
-    mutating func finalize() -> [UInt8] {
+    /// The 32-byte digest; the hasher should not be updated afterwards.
+    public mutating func finalize() -> [UInt8] {
         let bits = length &* 8
         var tail: [UInt8] = [0x80]
         tail += [UInt8](repeating: 0, count: (55 &- pending.count) & 63)
@@ -53,11 +53,36 @@ struct SHA256: Sendable {
         return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) } }
     }
 
+    /// The digest as 64 lower-case hex digits; the hasher should not be updated afterwards.
+    public mutating func finalizeHex() -> String {
+        finalize().map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+    }
+
     /// Lower-case hex digest of `bytes`.
-    static func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    public static func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(bytes)
-        return hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        return hasher.finalizeHex()
+    }
+
+    /// Lower-case hex digest of a file, read 4 MiB at a time (model weights can be gigabytes).
+    public static func hex(ofFile path: String) throws -> String {
+        var hasher = SHA256()
+        try hasher.update(fileAt: path)
+        return hasher.finalizeHex()
+    }
+
+    /// Feeds a whole file, read 4 MiB at a time.
+    mutating func update(fileAt path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ModelFileError(file: path, "cannot read file")
+        }
+        defer { try? handle.close() }
+        do {
+            while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { update(chunk) }
+        } catch {
+            throw ModelFileError(file: path, "read failed: \(error.localizedDescription)")
+        }
     }
 
     /// One 64-byte block into the eight-word state (FIPS 180-4 §6.2.2).
@@ -88,27 +113,26 @@ struct SHA256: Sendable {
             state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
         }
     }
+}
 
-    /// Lower-case hex SHA-256 of a file, read 1 MiB at a time (model weights can be gigabytes).
-    static func hex(fileAt path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw PromptSetError.unreadable(file: path, reason: "cannot read file")
-        }
-        defer { try? handle.close() }
+/// The fingerprint probe.json's (and the activations file's) `model_sha256` is checked against.
+public enum ModelFingerprint {
+    /// A model's fingerprint: SHA-256 over its weight files' bytes, concatenated in the order of
+    /// `files` (`Checkpoint.fileNames`, the checkpoint's stable order), read in 4 MiB pieces.
+    public static func sha256(directory: URL, files: [String]) throws -> String {
         var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(chunk)
+        for name in files {
+            try hasher.update(fileAt: directory.appendingPathComponent(name).path)
         }
-        return hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        return hasher.finalizeHex()
+    }
+
+    /// The fingerprint of a checkpoint's weight files.
+    public static func sha256(of checkpoint: Checkpoint) throws -> String {
+        try sha256(directory: checkpoint.directory, files: checkpoint.fileNames)
     }
 }
 
 extension UInt32 {
     fileprivate func rotatedRight(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
 }
