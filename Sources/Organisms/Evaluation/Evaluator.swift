@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Tokenizers
 import Transformer
 
 /// One row of an evaluation table: a behaviour under one condition on held-out prompts.
@@ -45,7 +46,9 @@ public struct Evaluator {
     }
 
     public let model: TransformerModel
-    public let tokenizer: WordTokenizer
+    /// The model directory's tokenizer.json, through the same `Tokenizers` pipeline every other
+    /// command uses (so an organism is evaluated as any tool would prompt it).
+    public let tokenizer: Tokenizer
     public let generator: DatasetGenerator
     /// At most this many prompts per condition (evenly spaced through the held-out set); 0 = all.
     public var limit: Int
@@ -53,7 +56,7 @@ public struct Evaluator {
     public var maxNewTokens: Int
 
     /// Evaluates `model` (with its `tokenizer`) on `generator`'s held-out prompts.
-    public init(model: TransformerModel, tokenizer: WordTokenizer, generator: DatasetGenerator,
+    public init(model: TransformerModel, tokenizer: Tokenizer, generator: DatasetGenerator,
                 limit: Int = 0, batchSize: Int = 64, maxNewTokens: Int = 48) {
         self.model = model
         self.tokenizer = tokenizer
@@ -95,10 +98,10 @@ public struct Evaluator {
         var start = 0
         while start < prompts.count {
             let chunk = prompts[start..<min(prompts.count, start + batchSize)]
-            let ids = chunk.map { tokenizer.encode($0, addBOS: true) }
-            let generations = try model.generate(prompts: ids, maxNewTokens: maxNewTokens,
-                                                 stopTokens: [WordTokenizer.eos])
-            answers += generations.map { tokenizer.decode($0.tokens) }
+            let ids = chunk.map { tokenizer.encode($0).ids }
+            let stops = Set(tokenizer.eosTokenIDs.isEmpty ? model.config.eosTokenIDs : tokenizer.eosTokenIDs)
+            let generations = try model.generate(prompts: ids, maxNewTokens: maxNewTokens, stopTokens: stops)
+            answers += generations.map { tokenizer.decode($0.tokens, skipSpecialTokens: true) }
             start += batchSize
         }
         return answers
