@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["TestSupport", "ModelFiles"]),
         .testTarget(name: "TransformerTests", dependencies: ["TestSupport", "Transformer", "ModelFiles", "Tensors"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Interventions", "Transformer"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["TestSupport", "Experiments", "Interventions", "Transformer"]),
         .testTarget(name: "InterventionsTests", dependencies: ["TestSupport", "Interventions", "Transformer", "ModelFiles", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),

@@ -1,18 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 import Experiments
 import Interventions
 import Transformer
 
-private let fixtures: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    while url.path != "/" {
-        url.deleteLastPathComponent()
-        let candidate = url.appendingPathComponent("Fixtures")
-        if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-    }
-    return URL(fileURLWithPath: "Tests/Fixtures")
-}()
+private let fixtures = TestFixtures.root
 
 @Suite struct ExperimentRunnerTests {
     let model: TransformerModel
