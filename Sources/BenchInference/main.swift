@@ -54,7 +54,7 @@ do {
     }
     // FLOPs of one prefill token: 2 · (parameters in the blocks) + attention, excluding embeddings.
     let blockParameters = Double(c.layerCount) * Double(c.dModel * (c.qDim + 2 * c.kvDim) + c.qDim * c.dModel
-        + (c.architecture.isLlamaFamily ? 3 : 2) * c.dModel * c.intermediateSize)
+        + (c.gatedMLP ? 3 : 2) * c.dModel * c.intermediateSize)
     let prefillFlops = Double(batch * promptTokens) * 2 * blockParameters
     let result: [String: Any] = [
         "model": CommandLine.arguments[1],
