@@ -65,6 +65,7 @@ public final class SafetensorsFile: Sendable {
             throw ModelFileError(file: name, "header is not a JSON object")
         }
         let dataLength = file.count - dataStart
+        let fractional = Self.tensorsWithFractionalIntegers(header)
         var entries: [String: SafetensorsEntry] = [:]
         var metadata: [String: String] = [:]
         var ranges: [(begin: Int, end: Int, name: String)] = []
@@ -85,10 +86,10 @@ public final class SafetensorsFile: Sendable {
             guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
                 throw ModelFileError(file: name, "tensor \(key): unsupported dtype \"\(dtypeName)\" (expected one of \(SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard let shape = Self.integers(value["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
+            guard !fractional.contains(key + "/shape"), let shape = Self.integers(value["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
                 throw ModelFileError(file: name, "tensor \(key): shape is not a list of non-negative integers")
             }
-            guard let offsets = Self.integers(value["data_offsets"]), offsets.count == 2 else {
+            guard !fractional.contains(key + "/data_offsets"), let offsets = Self.integers(value["data_offsets"]), offsets.count == 2 else {
                 throw ModelFileError(file: name, "tensor \(key): data_offsets is not a pair of integers")
             }
             let (begin, end) = (offsets[0], offsets[1])
@@ -124,6 +125,23 @@ public final class SafetensorsFile: Sendable {
         }
         self.entries = entries
         self.metadata = metadata
+    }
+
+    /// "tensor/field" for each tensor whose `shape` or `data_offsets` hold a number written with a fraction or an
+    /// exponent (`4.0`, `1e2`): JSON decoding would read them as integers, the reference
+    /// implementation rejects them.
+    private static func tensorsWithFractionalIntegers(_ header: Data) -> Set<String> {
+        guard let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any] else { return [] }
+        var found = Set<String>()
+        for (name, value) in object {
+            guard let entry = value as? [String: Any] else { continue }
+            for field in ["shape", "data_offsets"] {
+                for number in entry[field] as? [Any] ?? [] {
+                    if let n = number as? NSNumber, ["d", "f"].contains(String(cString: n.objCType)) { found.insert(name + "/" + field) }
+                }
+            }
+        }
+        return found
     }
 
     private static func integers(_ value: JSONValue?) -> [Int]? {

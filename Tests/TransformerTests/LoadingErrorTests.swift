@@ -3,6 +3,7 @@ import Testing
 import Tensors
 import ModelFiles
 import Transformer
+import TestSupport
 
 /// A model directory that cannot be run gets a one-line error naming the file and the tensor.
 @Suite struct LoadingErrorTests {
@@ -43,6 +44,47 @@ import Transformer
     @Test func shapeMismatch() throws {
         expectLoadError(try brokenModel { $0["model.norm.weight"] = Tensor(zeros: [63]) },
                         "model.safetensors: tensor model.norm.weight has shape [63], expected [64]")
+    }
+
+    /// NaN or Inf weights fail at load naming the tensor; --allow-nonfinite loads them.
+    @Test func nonFiniteWeights() throws {
+        let dir = try brokenModel { $0["model.layers.1.mlp.down_proj.weight"]!.storage[17] = .nan }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect { _ = try TransformerModel.load(directory: dir) } throws: { error in
+            "\(error)".hasPrefix("model.safetensors: tensor model.layers.1.mlp.down_proj.weight holds NaN or Inf (element 17)")
+                && "\(error)".contains("--allow-nonfinite")
+        }
+        let model = try TransformerModel.load(directory: dir, options: LoadOptions(allowNonFinite: true))
+        #expect(model.parameterCount > 0)
+    }
+
+    /// A prompt longer than max_position_embeddings is refused with both lengths; a rotary model
+    /// runs it when allowed.
+    @Test func promptLongerThanTheModelAllows() throws {
+        let dir = Fixtures.inference("llama-tied")
+        let model = try TransformerModel.load(directory: dir)
+        let limit = model.config.maxPositions
+        let long = (0..<(limit + 1)).map { $0 % model.config.vocabSize }
+        #expect { _ = try model.forward([[1, 2], long]) } throws: { error in
+            "\(error)" == "sequence 1 is \(limit + 1) tokens long; the model allows \(limit) (max_position_embeddings) (--allow-long-prompts runs it anyway)"
+        }
+        let lenient = try TransformerModel.load(directory: dir, options: LoadOptions(allowLongPrompts: true))
+        #expect(try lenient.forward([long]).logits != nil)
+        let gpt2 = try TransformerModel.load(directory: Fixtures.inference("gpt2"), options: LoadOptions(allowLongPrompts: true))
+        let tooLong = (0..<(gpt2.config.maxPositions + 1)).map { $0 % gpt2.config.vocabSize }
+        #expect(throws: ForwardError.self) { _ = try gpt2.forward([tooLong]) }
+    }
+
+    /// Weights widened to F32 at load give the same activations as weights used as stored.
+    @Test(arguments: ["llama-bf16", "qwen2-f16"])
+    func widenedEqualsStored(_ name: String) throws {
+        let stored = try TransformerModel.load(directory: Fixtures.inference(name))
+        let widened = try TransformerModel.load(directory: Fixtures.inference(name), options: LoadOptions(precision: .f32))
+        #expect(widened.weightBytes > stored.weightBytes)
+        let prompt = Array(0..<40).map { ($0 * 7) % stored.config.vocabSize }
+        let a = try stored.forward([prompt], logits: .all).logits!.storage
+        let b = try widened.forward([prompt], logits: .all).logits!.storage
+        #expect(relativeError(a, b) <= 1e-5)
     }
 
     @Test func noWeights() throws {
