@@ -100,3 +100,42 @@ import TestSupport
         expectLoadError(dir, "model.safetensors.index.json: weight_map[model.norm.weight] names model-00002-of-00002.safetensors, which does not exist")
     }
 }
+
+/// A model that cannot fit in memory is refused before anything is read: the estimate comes
+/// from the safetensors headers (a sparse file stands in for a 40 GiB checkpoint).
+@Suite struct MemoryBudgetTests {
+    @Test func modelLargerThanMemoryIsRefusedBeforeLoading() throws {
+        let dir = try TestFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let d = 8, vocab = 40 << 26  // (vocab, 8) BF16 = 40 GiB
+        let config = """
+            {"architectures": ["LlamaForCausalLM"], "hidden_size": \(d), "intermediate_size": \(d), "num_hidden_layers": 1,
+             "num_attention_heads": 1, "vocab_size": \(vocab), "tie_word_embeddings": true}
+            """
+        try Data(config.utf8).write(to: dir.appendingPathComponent("config.json"))
+        var shapes: [(String, [Int])] = [("model.embed_tokens.weight", [vocab, d]), ("model.norm.weight", [d])]
+        for name in ["q_proj", "k_proj", "v_proj", "o_proj"] { shapes.append(("model.layers.0.self_attn.\(name).weight", [d, d])) }
+        for name in ["gate_proj", "up_proj", "down_proj"] { shapes.append(("model.layers.0.mlp.\(name).weight", [d, d])) }
+        shapes += [("model.layers.0.input_layernorm.weight", [d]), ("model.layers.0.post_attention_layernorm.weight", [d])]
+        var header: [String] = []
+        var offset = 0
+        for (name, shape) in shapes {
+            let bytes = shape.reduce(2, *)
+            header.append("\"\(name)\":{\"dtype\":\"BF16\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            offset += bytes
+        }
+        var headerData = Data(("{" + header.joined(separator: ",") + "}").utf8)
+        while headerData.count % 8 != 0 { headerData.append(0x20) }
+        var file = Data()
+        withUnsafeBytes(of: UInt64(headerData.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(headerData)
+        let url = dir.appendingPathComponent("model.safetensors")
+        try file.write(to: url)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: UInt64(file.count + offset))  // sparse: no disk used
+        try handle.close()
+        #expect { _ = try TransformerModel.load(directory: dir) } throws: { error in
+            "\(error)".contains("the weights need 40.0 GiB but this machine has") && !"\(error)".contains("\n")
+        }
+    }
+}
