@@ -61,10 +61,12 @@ public enum WeightProducts {
             return
         }
         if rows <= directRowLimit {
-            if layout == .outputMajor {
-                directOutputMajor(x, rows: rows, w, k: k, n: n, into: out, ldc: ldc, threads: threads)
-            } else {
-                directInputMajor(x, rows: rows, w, k: k, n: n, into: out, ldc: ldc, threads: threads)
+            // The dtype is chosen once here, so the inner loops are specialised and branch-free.
+            switch (layout, w.dtype) {
+            case (.outputMajor, .bf16): directOutputMajor(BF16Lanes.self, x, rows: rows, w, k: k, n: n, into: out, ldc: ldc, threads: threads)
+            case (.outputMajor, _): directOutputMajor(F16Lanes.self, x, rows: rows, w, k: k, n: n, into: out, ldc: ldc, threads: threads)
+            case (.inputMajor, .bf16): directInputMajor(BF16Lanes.self, x, rows: rows, w, k: k, n: n, into: out, ldc: ldc, threads: threads)
+            case (.inputMajor, _): directInputMajor(F16Lanes.self, x, rows: rows, w, k: k, n: n, into: out, ldc: ldc, threads: threads)
             }
             return
         }
@@ -110,7 +112,7 @@ public enum WeightProducts {
 
     /// out[r, j] = Σ_i x[r, i] · W[j, i] for W (n, k) in 16-bit precision; output features split
     /// over threads, input rows in groups of four so each weight row is read once per group.
-    static func directOutputMajor(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix, k: Int, n: Int,
+    static func directOutputMajor<L: HalfLanes>(_: L.Type, _ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix, k: Int, n: Int,
                                   into out: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
         let input = SendableConstPointer(x), output = SendablePointer(out)
         let parts = max(1, min(threads, n / 64))
@@ -124,8 +126,16 @@ public enum WeightProducts {
                 let x1 = input.pointer + (r0 + min(1, group - 1)) * k
                 let x2 = input.pointer + (r0 + min(2, group - 1)) * k
                 let x3 = input.pointer + (r0 + min(3, group - 1)) * k
+                if group == 1 {
+                    // Decode at batch 1: one row, two accumulators to hide the FMA latency.
+                    for j in lo..<hi {
+                        output.pointer[r0 * ldc + j] = dot1(L.self, w.base + j * k * 2, x0, k)
+                    }
+                    r0 += 1
+                    continue
+                }
                 for j in lo..<hi {
-                    let sums = dot4(w.dtype, w.base + j * k * w.dtype.byteSize, x0, x1, x2, x3, k)
+                    let sums = dot4(L.self, w.base + j * k * 2, x0, x1, x2, x3, k)
                     let o = output.pointer + r0 * ldc + j
                     o[0] = sums[0]
                     if group > 1 { o[ldc] = sums[1] }
@@ -138,15 +148,33 @@ public enum WeightProducts {
         if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
     }
 
+    /// One dot product of a 16-bit weight row (k values) with an F32 row.
+    @inline(__always)
+    static func dot1<L: HalfLanes>(_: L.Type, _ wr: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ k: Int) -> Float {
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+        var i = 0
+        while i + 16 <= k {
+            a0.addProduct(L.load8(wr + 2 * i), UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+            a1.addProduct(L.load8(wr + 2 * (i + 8)), UnsafeRawPointer(x + i + 8).loadUnaligned(as: SIMD8<Float>.self))
+            i += 16
+        }
+        if i + 8 <= k {
+            a0.addProduct(L.load8(wr + 2 * i), UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+            i += 8
+        }
+        var s = (a0 + a1).sum()
+        while i < k { s += x[i] * L.load1(wr, i); i += 1 }
+        return s
+    }
+
     /// Four dot products of one 16-bit weight row (k values) with four F32 rows.
     @inline(__always)
-    static func dot4(_ dtype: WeightDType, _ wr: UnsafeRawPointer, _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>,
+    static func dot4<L: HalfLanes>(_: L.Type, _ wr: UnsafeRawPointer, _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>,
                      _ x2: UnsafePointer<Float>, _ x3: UnsafePointer<Float>, _ k: Int) -> SIMD4<Float> {
         var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
         var i = 0
-        let size = dtype.byteSize
         while i + 8 <= k {
-            let v = WeightConversion.load8(dtype, wr + i * size)
+            let v = L.load8(wr + 2 * i)
             a0.addProduct(v, UnsafeRawPointer(x0 + i).loadUnaligned(as: SIMD8<Float>.self))
             a1.addProduct(v, UnsafeRawPointer(x1 + i).loadUnaligned(as: SIMD8<Float>.self))
             a2.addProduct(v, UnsafeRawPointer(x2 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -155,7 +183,7 @@ public enum WeightProducts {
         }
         var s = SIMD4<Float>(a0.sum(), a1.sum(), a2.sum(), a3.sum())
         while i < k {
-            let v = WeightConversion.load1(dtype, wr, i)
+            let v = L.load1(wr, i)
             s += SIMD4(x0[i], x1[i], x2[i], x3[i]) * v
             i += 1
         }
@@ -164,13 +192,12 @@ public enum WeightProducts {
 
     /// out[r, j] = Σ_i x[r, i] · W[i, j] for W (k, n) in 16-bit precision: output columns split
     /// over threads in blocks that stay in L1, each weight row read once per block.
-    static func directInputMajor(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix, k: Int, n: Int,
+    static func directInputMajor<L: HalfLanes>(_: L.Type, _ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix, k: Int, n: Int,
                                  into out: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
         let input = SendableConstPointer(x), output = SendablePointer(out)
         let block = 256
         let blocks = (n + block - 1) / block
         let parts = max(1, min(threads, blocks))
-        let size = w.dtype.byteSize
         let work: @Sendable (Int) -> Void = { p in
             var acc = [Float](repeating: 0, count: block * rows)
             acc.withUnsafeMutableBufferPointer { ab in
@@ -179,18 +206,18 @@ public enum WeightProducts {
                     let j0 = b * block, width = min(block, n - j0)
                     a.update(repeating: 0, count: block * rows)
                     for i in 0..<k {
-                        let wr = w.base + (i * n + j0) * size
+                        let wr = w.base + (i * n + j0) * 2
                         for r in 0..<rows {
                             let xi = SIMD8<Float>(repeating: input.pointer[r * k + i])
                             let ar = a + r * block
                             var j = 0
                             while j + 8 <= width {
                                 var v = UnsafeRawPointer(ar + j).loadUnaligned(as: SIMD8<Float>.self)
-                                v.addProduct(xi, WeightConversion.load8(w.dtype, wr + j * size))
+                                v.addProduct(xi, L.load8(wr + 2 * j))
                                 UnsafeMutableRawPointer(ar + j).storeBytes(of: v, as: SIMD8<Float>.self)
                                 j += 8
                             }
-                            while j < width { ar[j] += xi[0] * WeightConversion.load1(w.dtype, wr, j); j += 1 }
+                            while j < width { ar[j] += xi[0] * L.load1(wr, j); j += 1 }
                         }
                     }
                     for r in 0..<rows {
@@ -200,6 +227,31 @@ public enum WeightProducts {
             }
         }
         if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+    }
+}
+
+/// 16-bit weight lanes widened to Float32, one conformance per stored format, so that the
+/// direct kernels are specialised per format.
+protocol HalfLanes {
+    static func load8(_ p: UnsafeRawPointer) -> SIMD8<Float>
+    static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float
+}
+
+enum BF16Lanes: HalfLanes {
+    @inline(__always) static func load8(_ p: UnsafeRawPointer) -> SIMD8<Float> {
+        WeightConversion.widenBF16(p.loadUnaligned(as: SIMD8<UInt16>.self))
+    }
+    @inline(__always) static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float {
+        HalfPrecision.float(fromBFloat16Bits: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+    }
+}
+
+enum F16Lanes: HalfLanes {
+    @inline(__always) static func load8(_ p: UnsafeRawPointer) -> SIMD8<Float> {
+        WeightConversion.widenF16(p.loadUnaligned(as: SIMD8<UInt16>.self))
+    }
+    @inline(__always) static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float {
+        HalfPrecision.float(fromFloat16Bits: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
     }
 }
 
