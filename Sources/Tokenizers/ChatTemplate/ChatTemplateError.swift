@@ -19,7 +19,7 @@ public struct ChatTemplateError: Error, CustomStringConvertible, Equatable, Send
 
     public var description: String {
         if let line { return "\(file): chat template line \(line): \(message)" }
-        return "\(file): chat template: \(message)"
+        return "\(file): \(message)"
     }
 }
 
