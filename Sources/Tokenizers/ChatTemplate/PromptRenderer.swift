@@ -50,6 +50,17 @@ public struct PromptRenderer: Sendable {
         return try format.render(conversation, addGenerationPrompt: true)
     }
 
+    /// The prompt a plain `{prompt}` template was filled with to give `text`, or nil when `text`
+    /// does not have the template's shape (how `organism eval --chat` recovers the user turn of
+    /// an organism's dialogue prompt).
+    public static func prompt(in text: String, template: String) -> String? {
+        guard let slot = template.range(of: "{prompt}") else { return nil }
+        let prefix = String(template[..<slot.lowerBound])
+        let suffix = String(template[slot.upperBound...])
+        guard text.count >= prefix.count + suffix.count, text.hasPrefix(prefix), text.hasSuffix(suffix) else { return nil }
+        return String(text.dropFirst(prefix.count).dropLast(suffix.count))
+    }
+
     /// Encodes rendered text; chat templates already hold their special tokens.
     public func encode(_ text: String, with tokenizer: Tokenizer) -> Encoding {
         tokenizer.encode(text, addSpecialTokens: !isChat)

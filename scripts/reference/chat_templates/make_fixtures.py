@@ -8,7 +8,7 @@ raise_exception, strftime_now, json.dumps as tojson). `strftime_now` sees a fixe
 2024-07-26 15:04:05, which the Swift tests pass as UTC. Also records templates that Jinja2
 rejects, with the line it names.
 
-Run: /work/pyref/bin/python scripts/reference/chat_templates/make_fixtures.py
+Run: scripts/reference/make-fixtures.sh (or this script alone with its venv's python)
 Writes Tests/Fixtures/chat_templates/<template>.json and malformed.json."""
 import datetime as dt
 import json
