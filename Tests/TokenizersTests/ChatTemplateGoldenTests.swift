@@ -70,6 +70,21 @@ struct ChatTemplateGoldenTests {
         }
     }
 
+    /// Line endings and whitespace rules a .jinja file cannot easily hold; outputs recorded from Jinja2 3.1.6.
+    @Test("line endings and whitespace control", arguments: [
+        ("a\r\n  {% if true %}\r\n  x\r\n  {% endif %}\r\nb\r\n", "a\n  x\nb"),
+        ("a\n\n", "a\n"),
+        ("{{ 'x' }}\n{# c #}\n  {# d #}  \ny", "x\n  \ny"),
+        ("{% if true %}  \nz{% endif %}", "  \nz"),
+        ("  {%- if true %}a{% endif %}", "a"),
+        ("\t{% if true %}\n\tx\n\t{%+ endif %}|", "\tx\n\t|"),
+        ("{% if true +%}\nkeep{% endif -%}\n\n  end", "\nkeepend"),
+    ])
+    func whitespace(source: String, expected: String) throws {
+        let got = try ChatTemplate(source: source).render(messages: [], addGenerationPrompt: false)
+        #expect(Array(got.unicodeScalars) == Array(expected.unicodeScalars))
+    }
+
     @Test("templates Jinja2 rejects fail with one line naming the template line")
     func malformed() throws {
         let file = "malformed.json"

@@ -141,18 +141,18 @@ enum TemplateOperators {
         case (.list(let items), _) where key.integer != nil, (.tuple(let items), _) where key.integer != nil:
             let i = key.integer!
             let index = i < 0 ? items.count + i : i
-            return items.indices.contains(index) ? items[index] : .undefined("'\(object.typeName) object' has no element \(i)")
+            return items.indices.contains(index) ? items[index] : .undefined("\(object.typeName) object has no element \(i)")
         case (.string(let s), _) where key.integer != nil:
             let scalars = Array(s.unicodeScalars)
             let i = key.integer!
             let index = i < 0 ? scalars.count + i : i
-            return scalars.indices.contains(index) ? .string(String(scalars[index])) : .undefined("'str object' has no element \(i)")
+            return scalars.indices.contains(index) ? .string(String(scalars[index])) : .undefined("str object has no element \(i)")
         case (.dict(let d), _):
             if let value = d[key] { return value }
         default: break
         }
         if case .string(let name) = key { return try attribute(object, name, line: line) }
-        return .undefined("'\(object.typeName) object' has no element \(key.pythonRepr)")
+        return .undefined("\(object.typeName) object has no element \(key.pythonRepr)")
     }
 
     /// Python's `sequence[start:stop:step]` on lists, tuples and strings.

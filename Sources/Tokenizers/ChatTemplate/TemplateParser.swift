@@ -335,24 +335,33 @@ struct TemplateParser {
         return try parseCompare()
     }
 
+    /// Comparisons chain as in Python: `a < b < c` is `a < b and b < c`.
     private mutating func parseCompare() throws -> TemplateExpression {
-        var left = try parseMath1()
+        var operands = [try parseMath1()]
+        var operators: [(op: String, line: Int)] = []
         while true {
             let line = current.line
             if case .op(let op) = current.kind, ["==", "!=", "<", ">", "<=", ">="].contains(op) {
                 advance()
-                left = .binary(op, left, try parseMath1(), line: line)
+                operators.append((op, line))
             } else if isName("in") {
                 advance()
-                left = .binary("in", left, try parseMath1(), line: line)
+                operators.append(("in", line))
             } else if isName("not") && isName("in", peek()) {
                 advance()
                 advance()
-                left = .binary("not in", left, try parseMath1(), line: line)
+                operators.append(("not in", line))
             } else {
-                return left
+                break
             }
+            operands.append(try parseMath1())
         }
+        var result = operands[0]
+        for (i, op) in operators.enumerated() {
+            let comparison = TemplateExpression.binary(op.op, operands[i], operands[i + 1], line: op.line)
+            result = i == 0 ? comparison : .and(result, comparison, line: op.line)
+        }
+        return result
     }
 
     private mutating func parseBinary(_ ops: Set<String>, _ next: (inout TemplateParser) throws -> TemplateExpression) throws -> TemplateExpression {
