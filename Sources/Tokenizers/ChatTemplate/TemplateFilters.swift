@@ -31,12 +31,15 @@ enum TemplateFilters {
             return try items(value, call).first ?? .undefined("\(value.typeName) object has no first item")
         case "last":
             try call.expect([])
+            if case .iterator = value { throw call.failure("'generator' object is not reversible") }
             return try items(value, call).last ?? .undefined("\(value.typeName) object has no last item")
         case "list": try call.expect([]); return .list(try items(value, call))
         case "reverse":
             try call.expect([])
             if case .string(let s) = value { return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed()))) }
-            return .list(try items(value, call).reversed())
+            // Python's reversed() on a sequence is an iterator; a generator cannot be reversed, so Jinja2 makes a list.
+            if case .iterator(let generated) = value { return .list(generated.reversed()) }
+            return .iterator(try items(value, call).reversed())
         case "join":
             try call.expect(["d", "attribute"])
             let separator = try call.string(0, "d") ?? ""
@@ -52,8 +55,8 @@ enum TemplateFilters {
         case "items":
             try call.expect([])
             switch value {
-            case .undefined: return .list([])
-            case .dict(let d): return .list(d.pairs.map { .tuple([$0.key, $0.value]) })
+            case .undefined: return .iterator([])
+            case .dict(let d): return .iterator(d.pairs.map { .tuple([$0.key, $0.value]) })
             default: throw call.failure("can only get item pairs from a mapping, not \(value.typeName)")
             }
         case "dictsort":
@@ -85,7 +88,7 @@ enum TemplateFilters {
                 let key = sortKey(try attribute.map { try lookup(item, $0, call) } ?? item, caseSensitive: caseSensitive)
                 if !seen.contains(where: { $0.pythonEquals(key) }) { seen.append(key); out.append(item) }
             }
-            return .list(out)
+            return .iterator(out)
         case "min", "max":
             try call.expect(["case_sensitive", "attribute"])
             let caseSensitive = call.bool(0, "case_sensitive") ?? false
@@ -162,13 +165,17 @@ enum TemplateFilters {
     }
 
     /// `str(value)`; Undefined prints as "" as Jinja2's `soft_str` does.
-    private static func text(_ value: TemplateValue, _ call: TemplateCall) throws -> String { value.pythonString }
+    private static func text(_ value: TemplateValue, _ call: TemplateCall) throws -> String {
+        if case .iterator = value { throw TemplateOperators.printedGenerator(line: call.line) }
+        return value.pythonString
+    }
 
     static func length(_ value: TemplateValue, _ call: TemplateCall) throws -> Int {
         switch value {
         case .undefined: return 0
         case .string(let s): return s.unicodeScalars.count
         case .list(let items), .tuple(let items): return items.count
+        case .iterator: throw call.failure("object of type 'generator' has no len()")
         case .dict(let d): return d.pairs.count
         default: throw call.failure("object of type '\(value.typeName)' has no len()")
         }

@@ -49,7 +49,7 @@ struct PythonJSONEncoder {
             out += "]"
         case .dict(let dict):
             try writeObject(dict, depth: depth, into: &out)
-        case .namespace, .function, .undefined:
+        case .namespace, .function, .undefined, .iterator:
             throw TemplateFailure(line, "tojson: Object of type \(value.typeName) is not JSON serializable")
         }
     }

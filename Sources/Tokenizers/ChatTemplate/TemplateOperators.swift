@@ -2,6 +2,11 @@ import Foundation
 
 /// Python's operators and Jinja2's attribute and item lookup on template values.
 enum TemplateOperators {
+    /// Jinja2 would print `<generator object … at 0x…>`, which no template means to do.
+    static func printedGenerator(line: Int) -> TemplateFailure {
+        TemplateFailure(line, "unsupported: printing a generator (map, select, unique, reverse… give one); add |list")
+    }
+
     static func undefinedFailure(_ value: TemplateValue, line: Int) -> TemplateFailure {
         if case .undefined(let what) = value { return TemplateFailure(line, what) }
         return TemplateFailure(line, "undefined value")
@@ -9,7 +14,10 @@ enum TemplateOperators {
 
     static func binary(_ op: String, _ a: TemplateValue, _ b: TemplateValue, line: Int) throws -> TemplateValue {
         switch op {
-        case "~": return .string(a.pythonString + b.pythonString)
+        case "~":
+            if case .iterator = a { throw printedGenerator(line: line) }
+            if case .iterator = b { throw printedGenerator(line: line) }
+            return .string(a.pythonString + b.pythonString)
         case "==": return .bool(a.pythonEquals(b))
         case "!=": return .bool(!a.pythonEquals(b))
         case "<", ">", "<=", ">=": return .bool(try compare(op, a, b, line: line))
@@ -112,7 +120,7 @@ enum TemplateOperators {
                 throw TemplateFailure(line, "'in <string>' requires string as left operand, not \(needle.typeName)")
             }
             return n.isEmpty || scalarRange(of: n, in: s, from: 0) != nil
-        case .list(let items), .tuple(let items): return items.contains { $0.pythonEquals(needle) }
+        case .list(let items), .tuple(let items), .iterator(let items): return items.contains { $0.pythonEquals(needle) }
         case .dict(let d): return d[needle] != nil
         case .namespace(let n): return n.values[needle] != nil
         default: throw TemplateFailure(line, "argument of type '\(container.typeName)' is not iterable")

@@ -22,7 +22,7 @@ enum TemplatePredicates {
         case "iterable":
             try call.expect([])
             switch value {
-            case .undefined, .string, .list, .tuple, .dict: return true
+            case .undefined, .string, .list, .tuple, .dict, .iterator: return true
             default: return false
             }
         case "sequence":

@@ -50,7 +50,9 @@ final class TemplateRenderer {
         case .text(let text):
             out += text
         case .output(let expression):
-            out += try evaluate(expression, scope).pythonString
+            let value = try evaluate(expression, scope)
+            if case .iterator = value { throw TemplateOperators.printedGenerator(line: expression.line) }
+            out += value.pythonString
         case .if(let branches, let otherwise, _):
             for branch in branches where try evaluate(branch.condition, scope).isTruthy {
                 return try render(branch.body, scope: scope, into: &out)
@@ -280,7 +282,7 @@ final class TemplateRenderer {
             let items = try TemplateFilters.items(value, call)
             if let attribute = call.keyword.first(where: { $0.0 == "attribute" })?.1 {
                 let fallback = call.keyword.first { $0.0 == "default" }?.1
-                return .list(try items.map { item in
+                return .iterator(try items.map { item in
                     let v = try TemplateFilters.lookup(item, attribute, call)
                     if v.isUndefined, let fallback { return fallback }
                     return v
@@ -289,7 +291,7 @@ final class TemplateRenderer {
             guard case .string(let filterName)? = call.positional.first else { throw call.failure("expects a filter name or attribute=") }
             let inner = TemplateCall(positional: Array(call.positional.dropFirst()), keyword: call.keyword, line: call.line,
                                      callee: "filter \"\(filterName)\"")
-            return .list(try items.map { try applyFilter(filterName, $0, inner, scope: scope) })
+            return .iterator(try items.map { try applyFilter(filterName, $0, inner, scope: scope) })
         case "select", "reject", "selectattr", "rejectattr":
             let byAttribute = name.hasSuffix("attr")
             var positional = call.positional
@@ -305,7 +307,7 @@ final class TemplateRenderer {
             }
             let inner = TemplateCall(positional: positional, keyword: call.keyword, line: call.line, callee: "test \"\(testName ?? "")\"")
             let keep = !name.hasPrefix("reject")
-            return .list(try TemplateFilters.items(value, call).filter { item in
+            return .iterator(try TemplateFilters.items(value, call).filter { item in
                 let subject = try attribute.map { try TemplateFilters.lookup(item, $0, call) } ?? item
                 let passed = try testName.map { try TemplatePredicates.apply($0, subject, inner) } ?? subject.isTruthy
                 return passed == keep

@@ -17,6 +17,10 @@ enum TemplateValue {
     case dict(TemplateDict)
     case namespace(TemplateNamespace)
     case function(TemplateFunction)
+    /// What Jinja2's `map`, `select`, `unique`, `reverse`… return: a one-pass Python generator.
+    /// It iterates, but is always true, has no length and prints as `<generator object …>`,
+    /// so those uses are refused rather than rendered differently.
+    case iterator([TemplateValue])
 
     var isUndefined: Bool { if case .undefined = self { return true } else { return false } }
 
@@ -34,6 +38,7 @@ enum TemplateValue {
         case .dict: return "dict"
         case .namespace: return "Namespace"
         case .function: return "function"
+        case .iterator: return "generator"
         }
     }
 
@@ -47,7 +52,7 @@ enum TemplateValue {
         case .string(let s): return !s.isEmpty
         case .list(let items), .tuple(let items): return !items.isEmpty
         case .dict(let d): return !d.pairs.isEmpty
-        case .namespace, .function: return true
+        case .namespace, .function, .iterator: return true
         }
     }
 
@@ -76,6 +81,7 @@ enum TemplateValue {
         case .dict(let d): return d.pythonRepr
         case .namespace(let n): return "<Namespace " + n.values.pythonRepr + ">"
         case .function(let f): return "<function \(f.name)>"
+        case .iterator: return "<generator object>"
         }
     }
 
@@ -134,7 +140,7 @@ enum TemplateValue {
     func iterated(line: Int) throws -> [TemplateValue] {
         switch self {
         case .undefined: return []
-        case .list(let items), .tuple(let items): return items
+        case .list(let items), .tuple(let items), .iterator(let items): return items
         case .dict(let d): return d.pairs.map(\.key)
         case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
         default: throw TemplateFailure(line, "'\(typeName)' object is not iterable")
