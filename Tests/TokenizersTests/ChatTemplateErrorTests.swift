@@ -65,6 +65,11 @@ struct ChatTemplateErrorTests {
         #expect(try #require(failure("{% set x = 1 %}{% set x.y = 2 %}")).message.contains("non-namespace"))
         #expect(try #require(failure("{% macro m(a) %}{% endmacro %}{{ m(1, 2) }}")).message.contains("takes not more than 1"))
         #expect(try #require(failure("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}")).message.contains("nest too deeply"))
+        let deep = String(repeating: "(", count: 300) + "1" + String(repeating: ")", count: 300)
+        #expect(try #require(failure("{{ \(deep) }}")).message == "nesting too deep")
+        let ifs = String(repeating: "{% if true %}", count: 300) + String(repeating: "{% endif %}", count: 300)
+        #expect(try #require(failure(ifs)).message == "nesting too deep")
+        #expect(try #require(failure("{{ " + String(repeating: "not ", count: 300) + "1 }}")).message == "nesting too deep")
     }
 
     @Test("filters that give Python generators behave as generators (outputs recorded from Jinja2 3.1.6)")
@@ -86,8 +91,9 @@ struct ChatTemplateErrorTests {
 
     @Test("Python values print as Python prints them")
     func pythonOutput() throws {
-        let template = try ChatTemplate(source: "{{ [1, 'a', none, true, 2.5, 1e20, {'k': (1,)}] }}|{{ none }}|{{ undefined }}|{{ 1/3 }}")
-        #expect(try template.render(messages: [], addGenerationPrompt: false) == "[1, 'a', None, True, 2.5, 1e+20, {'k': (1,)}]|None||0.3333333333333333")
+        let template = try ChatTemplate(source: "{{ [1, 'a', none, true, 2.5, 1e20, {'k': (1,)}, nothing] }}|{{ none }}|{{ nothing }}|{{ 1/3 }}")
+        #expect(try template.render(messages: [], addGenerationPrompt: false)
+                == "[1, 'a', None, True, 2.5, 1e+20, {'k': (1,)}, Undefined]|None||0.3333333333333333")
     }
 
     // MARK: model directories

@@ -6,6 +6,15 @@ struct TemplateParser {
     private var index = 0
     /// How many `for` loops enclose the current statement (`break`/`continue` need one).
     private var loopDepth = 0
+    /// How deeply statements and expressions nest; a hostile template stops here, not in a stack overflow.
+    private var nesting = 0
+
+    private mutating func nested<T>(_ body: (inout TemplateParser) throws -> T) throws -> T {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= 200 else { throw TemplateFailure(current.line, "nesting too deep") }
+        return try body(&self)
+    }
 
     init(tokens: [TemplateToken]) { self.tokens = tokens }
 
@@ -106,7 +115,7 @@ struct TemplateParser {
                     advance()
                     return (nodes, (tag, line))
                 }
-                nodes += try parseStatement(tag)
+                nodes += try nested { try $0.parseStatement(tag) }
             default:
                 throw unexpected("text or a tag")
             }
@@ -295,6 +304,10 @@ struct TemplateParser {
     }
 
     mutating func parseExpression() throws -> TemplateExpression {
+        try nested { try $0.parseConditional() }
+    }
+
+    private mutating func parseConditional() throws -> TemplateExpression {
         var value = try parseOr()
         while isName("if") {
             let line = current.line
@@ -330,7 +343,7 @@ struct TemplateParser {
         if isName("not") {
             let line = current.line
             advance()
-            return .unary("not", try parseNot(), line: line)
+            return .unary("not", try nested { try $0.parseNot() }, line: line)
         }
         return try parseCompare()
     }
@@ -395,10 +408,10 @@ struct TemplateParser {
         var node: TemplateExpression
         if isOp("-") {
             advance()
-            node = .unary("-", try parseUnary(withFilter: false), line: line)
+            node = .unary("-", try nested { try $0.parseUnary(withFilter: false) }, line: line)
         } else if isOp("+") {
             advance()
-            node = .unary("+", try parseUnary(withFilter: false), line: line)
+            node = .unary("+", try nested { try $0.parseUnary(withFilter: false) }, line: line)
         } else {
             node = try parsePrimary()
         }

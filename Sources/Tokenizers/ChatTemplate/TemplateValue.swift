@@ -68,7 +68,7 @@ enum TemplateValue {
     /// Python's `repr(x)`, which lists and dicts use for their items.
     var pythonRepr: String {
         switch self {
-        case .undefined: return ""
+        case .undefined: return "Undefined"
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
