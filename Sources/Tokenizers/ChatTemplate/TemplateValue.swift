@@ -338,3 +338,9 @@ extension TemplateValue {
         }
     }
 }
+
+// Values hold mutable reference types (namespaces, functions), so they are not Sendable. Saying
+// so explicitly also spares the compiler inferring it through the recursive payloads, which it
+// reports as a circular reference when it builds without -enable-testing.
+@available(*, unavailable) extension TemplateValue: Sendable {}
+@available(*, unavailable) extension TemplateDict: Sendable {}
