@@ -65,4 +65,14 @@ struct ChatTemplatePromptTests {
         #expect(stops.completion([1, 2, 128001, 3]) { $0.map(String.init).joined(separator: "<|im_end|>") } == "1")
         #expect(StopCriteria(modelEOS: [2], tokenizer: nil).tokenIDs == [2])
     }
+
+    @Test("every eos_token_id of generation_config.json stops, with config.json's")
+    func generationConfigList() throws {
+        // The llama3 fixture's generation_config.json lists [1, 2], as Llama-3-Instruct lists two ids.
+        let llama3 = try Fixtures.tokenizer("llama3")
+        let stops = StopCriteria(modelEOS: [7], tokenizer: llama3)
+        #expect(stops.tokenIDs == [1, 2, 7])
+        #expect(stops.cut([5, 2, 6]) == ([5], true))
+        #expect(stops.cut([5, 1]) == ([5], true))
+    }
 }
