@@ -52,6 +52,9 @@ struct ChatTemplateErrorTests {
         let error = try #require(failure(source, messages: [ChatMessage(role: "system", content: "x")]))
         #expect(error.description == "tokenizer_config.json: chat template line 3: System role not supported")
         #expect(failure(source) == nil)
+        let multiline = try #require(failure("{{ raise_exception('first\\nsecond') }}"))
+        #expect(multiline.message == "first\nsecond")
+        #expect(multiline.description == "tokenizer_config.json: chat template line 1: first second")
     }
 
     @Test("runtime errors: undefined values used, type errors, modifying methods")

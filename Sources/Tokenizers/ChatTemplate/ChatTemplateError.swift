@@ -18,8 +18,10 @@ public struct ChatTemplateError: Error, CustomStringConvertible, Equatable, Send
     }
 
     public var description: String {
-        if let line { return "\(file): chat template line \(line): \(message)" }
-        return "\(file): \(message)"
+        // A template's own raise_exception text may span lines; the error stays one line.
+        let reason = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        if let line { return "\(file): chat template line \(line): \(reason)" }
+        return "\(file): \(reason)"
     }
 }
 
