@@ -59,6 +59,28 @@ do {
             }
         }
     }
+    // The half-precision kernels against BLAS on the MLP's up projection (ffn, d): the BF16 GEMV
+    // (one row) against sgemv on the same values in F32, and the tiled BF16 GEMM against sgemm.
+    let kernelRows = n, kernelColumns = k
+    let wF32 = WeightMatrix(copying: w.withUnsafeBufferPointer { $0 }, rows: kernelRows, columns: kernelColumns)
+    let bf16Buffer = WeightBuffer(byteCount: kernelRows * kernelColumns * 2)
+    for i in 0..<(kernelRows * kernelColumns) {
+        bf16Buffer.bytes.storeBytes(of: HalfPrecision.bfloat16Bits(from: w[i]), toByteOffset: 2 * i, as: UInt16.self)
+    }
+    let wBF16 = WeightMatrix(dtype: .bf16, rows: kernelRows, columns: kernelColumns, base: UnsafeRawPointer(bf16Buffer.bytes), owner: bf16Buffer)
+    var y = [Float](repeating: 0, count: m * kernelRows)
+    func product(_ matrix: WeightMatrix, rows: Int) -> Double {
+        let tile = WeightTile()
+        return best(repeats + 2) {
+            a.withUnsafeBufferPointer { ap in
+                y.withUnsafeMutableBufferPointer { yp in
+                    WeightProducts.multiply(ap.baseAddress!, rows: rows, matrix, layout: .outputMajor, into: yp.baseAddress!, tile: tile)
+                }
+            }
+        }
+    }
+    let gemvBF16 = product(wBF16, rows: 1), gemvF32 = product(wF32, rows: 1)
+    let gemmBF16 = product(wBF16, rows: m), gemmF32 = product(wF32, rows: m)
     // The memory-bandwidth ceiling of a decode step: a plain streaming read (sum) of a buffer of
     // the weights' size (at most 4 GiB), split over the BLAS threads like the GEMV.
     let streamBytes = min(model.weightBytes, 1 << 30)
@@ -88,6 +110,10 @@ do {
         "weight_bytes": model.weightBytes,
         "weight_dtypes": model.storedDTypes.joined(separator: ","),
         "stream_gbps": Double(streamBytes) / streamSeconds / 1e9,
+        "gemv_bf16_gbps": Double(kernelRows * kernelColumns * 2) / gemvBF16 / 1e9,
+        "sgemv_f32_gbps": Double(kernelRows * kernelColumns * 4) / gemvF32 / 1e9,
+        "gemm_bf16_gflops": 2 * Double(m * kernelRows * kernelColumns) / gemmBF16 / 1e9,
+        "gemm_f32_gflops": 2 * Double(m * kernelRows * kernelColumns) / gemmF32 / 1e9,
         "decode_bandwidth_fraction": Double(newTokens) / decode * Double(model.weightBytes) / (Double(streamBytes) / streamSeconds),
         "peak_rss_bytes": peakBeforeCeilings,
         "rss_after_load_bytes": rssAfterLoad,
