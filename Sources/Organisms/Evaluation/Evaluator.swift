@@ -1,4 +1,5 @@
 import Experiments
+import Formats
 import Foundation
 import Tokenizers
 import Transformer

@@ -1,5 +1,4 @@
 import Foundation
-import ModelFiles
 
 /// A bad `--hooks`, `--layers`, `--positions` or `--shard` value, as one line naming the flag.
 public enum HookSelectionError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -70,7 +69,9 @@ public struct HookSelection: Sendable, Equatable {
     }
 }
 
-/// `--layers`: `all`, `6`, `0,4,8`, or a half-open Python slice `4:12` (`:4`, `8:`, negatives count from the end).
+/// `--layers`, the one layer grammar of every command: `all`, `6`, `0,4,8`, or a half-open Python
+/// slice `4:12` (`:4`, `8:`, negatives count from the end). The old inclusive `2-5` of `steer`
+/// and `export-control-vector` is still read, as the slice `2:6`.
 public enum LayerSelection: Sendable, Equatable {
     case all
     case list([Int])
@@ -81,6 +82,11 @@ public enum LayerSelection: Sendable, Equatable {
         let value = text.trimmingCharacters(in: .whitespaces)
         let expected = "all, a layer, a list like 0,4,8 or a slice like 4:12"
         if value == "all" { return .all }
+        let bounds = value.split(separator: "-", omittingEmptySubsequences: false)
+        if bounds.count == 2, let lo = Int(bounds[0]), let hi = Int(bounds[1]) {
+            guard lo <= hi else { throw HookSelectionError.invalid(flag: "--layers", value: text, expected: expected) }
+            return .range(start: lo, end: hi + 1)
+        }
         if value.contains(":") {
             let parts = value.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 2 else { throw HookSelectionError.invalid(flag: "--layers", value: text, expected: expected) }
