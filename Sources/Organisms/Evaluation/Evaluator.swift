@@ -122,3 +122,19 @@ public struct Evaluator {
         return lines.joined(separator: "\n")
     }
 }
+
+extension Evaluator {
+    /// `organism eval`: each organism directory's backdoor rates, on held-out prompts generated
+    /// from its organism.json (data seed, chain of thought, behaviours).
+    public static func reports(directories: [URL], names: [String], limit: Int, batchSize: Int) throws -> [EvaluationReport] {
+        try zip(directories, names).map { directory, name in
+            let manifest = try OrganismManifest.load(directory: directory)
+            let evaluator = Evaluator(
+                model: try TransformerModel.load(directory: directory), tokenizer: try Tokenizer.load(directory: directory),
+                generator: DatasetGenerator(seed: manifest.dataSeed, chainOfThought: manifest.chainOfThought),
+                limit: limit, batchSize: batchSize, maxNewTokens: manifest.chainOfThought ? 80 : 48)
+            let behaviours = Set(manifest.triggers.values).sorted()
+            return EvaluationReport(model: name, results: try evaluator.evaluate(behaviours: behaviours))
+        }
+    }
+}
