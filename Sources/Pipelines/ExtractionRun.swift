@@ -48,11 +48,20 @@ public struct ExtractionRun {
         }
     }
 
-    /// Runs the extraction. Every input is checked before the model computes anything;
-    /// `progress(done, total)` follows each flushed batch.
-    public func run(model: TransformerModel, tokenizer: Tokenizer,
+    /// Reads the prompt file and checks the hook, layer, position and shard flags: everything
+    /// that can be wrong with the inputs, before a model is loaded.
+    public func loadPrompts() throws -> PromptSet {
+        let prompts = try PromptSet(path: promptFile)
+        _ = try HookSelection.parse(hooks: hooks, layers: layers)
+        _ = try PositionSelection.parse(positions)
+        _ = try shard.map { try ShardSpec.parse($0, blockSize: shardBlockSize) }
+        return prompts
+    }
+
+    /// Runs the extraction of `promptSet` (from `loadPrompts()`); `progress(done, total)` follows
+    /// each flushed batch.
+    public func run(model: TransformerModel, tokenizer: Tokenizer, prompts promptSet: PromptSet,
                     progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Summary {
-        let promptSet = try PromptSet(path: promptFile)
         let position = try PositionSelection.parse(positions)
         let shardSpec = try shard.map { try ShardSpec.parse($0, blockSize: shardBlockSize) }
         let pipeline = try ExtractionPipeline(model: model, tokenizer: tokenizer,

