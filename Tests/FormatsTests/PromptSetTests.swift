@@ -23,7 +23,16 @@ struct PromptSetTests {
 
     @Test("malformed prompt files name the file and line", arguments: [
         ("{\"prompt\": \"a\"}\n\n{\"prompt\": \"b\"\n", "prompts.jsonl:3: not valid JSON"),
-        ("{\"prompt\": \"a\"}\n{\"text\": \"b\"}\n", "prompts.jsonl:2: missing \"prompt\""),
+        ("{\"prompt\": \"a\"}\n{\"text\": \"b\"}\n", "prompts.jsonl:2: missing \"prompt\" (or \"messages\")"),
+        ("{\"prompt\": \"a\", \"messages\": []}\n", "prompts.jsonl:1: give \"prompt\" or \"messages\", not both"),
+        ("{\"messages\": []}\n", "prompts.jsonl:1: \"messages\" must be a non-empty list of {\"role\", \"content\"}"),
+        ("{\"messages\": {\"role\": \"user\"}}\n", "prompts.jsonl:1: \"messages\" must be a non-empty list of {\"role\", \"content\"}"),
+        ("{\"messages\": [\"hi\"]}\n", "prompts.jsonl:1: messages[0] must be an object"),
+        ("{\"messages\": [{\"content\": \"hi\"}]}\n", "prompts.jsonl:1: messages[0].role must be a string"),
+        ("\n{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"robot\", \"content\": \"b\"}]}\n",
+         "prompts.jsonl:2: messages[1].role \"robot\" is not one of assistant, developer, system, tool, user"),
+        ("{\"messages\": [{\"role\": \"user\", \"content\": [\"parts\"]}]}\n", "prompts.jsonl:1: messages[0].content must be a string"),
+        ("{\"messages\": [{\"role\": \"user\"}]}\n", "prompts.jsonl:1: messages[0].content must be a string"),
         ("\n  \n", "prompts.jsonl: empty file"),
         ("", "prompts.jsonl: empty file"),
         ("[1, 2]\n", "prompts.jsonl:1: not a JSON object"),
@@ -37,6 +46,19 @@ struct PromptSetTests {
     ])
     func malformed(text: String, message: String) {
         #expect(thrownDescription { _ = try parse(text) } == message)
+    }
+
+    @Test("messages lines carry a conversation for a chat template")
+    func messages() throws {
+        let set = try parse("""
+            {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "héllo"}], "label": 1}
+            {"prompt": "plain"}
+            """)
+        #expect(set.records[0].messages == [PromptMessage(role: "system", content: "Be brief."), PromptMessage(role: "user", content: "héllo")])
+        #expect(set.records[0].prompt == "")
+        #expect(set.records[0].label == 1)
+        #expect(set.records[1].messages == nil)
+        #expect(set.records[1].prompt == "plain")
     }
 
     @Test("invalid UTF-8 and unreadable files")

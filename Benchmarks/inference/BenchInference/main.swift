@@ -29,7 +29,9 @@ do {
     let prompts = (0..<batch).map { b in (0..<promptTokens).map { i in (b * 7919 + i * 104_729 + 1) % c.vocabSize } }
     _ = rng.next()
 
-    let prefill = try best(repeats) { _ = try model.forward(prompts, logits: .last) }
+    // --no-prefill skips the full forward (the 8B bench measures the middle-layer extraction only).
+    let skipPrefill = CommandLine.arguments.contains("--no-prefill")
+    let prefill = skipPrefill ? Double.nan : try best(repeats) { _ = try model.forward(prompts, logits: .last) }
     let middle = c.layerCount / 2
     let extraction = try best(repeats) {
         let hooks = Hooks()
@@ -69,7 +71,7 @@ do {
     let blockParameters = Double(c.layerCount) * Double(c.dModel * (c.qDim + 2 * c.kvDim) + c.qDim * c.dModel
         + (c.gatedMLP ? 3 : 2) * c.dModel * c.intermediateSize)
     let prefillFlops = Double(batch * promptTokens) * 2 * blockParameters
-    let result: [String: Any] = [
+    var result: [String: Any] = [
         "model": CommandLine.arguments[1],
         "architecture": c.architecture.rawValue,
         "threads": BLAS.threadCount,
@@ -78,6 +80,8 @@ do {
         "prefill_tokens_per_s": Double(batch * promptTokens) / prefill,
         "prefill_gflops": prefillFlops / prefill / 1e9,
         "extract_middle_tokens_per_s": Double(batch * promptTokens) / extraction,
+        // Blocks 0 ... middle run for the extraction.
+        "extract_middle_gflops": prefillFlops * Double(middle + 1) / Double(c.layerCount) / extraction / 1e9,
         "decode_tokens_per_s": Double(newTokens) / decode,
         "sgemm_gflops": 2 * Double(m) * Double(n) * Double(k) / gemm / 1e9,
         "weight_bytes_f32": model.weightBytes,
@@ -88,6 +92,10 @@ do {
         "peak_rss_bytes": peakBeforeCeilings,
         "rss_after_load_bytes": rssAfterLoad,
     ]
+    if skipPrefill {
+        result["prefill_tokens_per_s"] = nil
+        result["prefill_gflops"] = nil
+    }
     let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
 } catch {

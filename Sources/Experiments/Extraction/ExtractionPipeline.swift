@@ -6,45 +6,45 @@ import Transformer
 
 /// One prompt as an extraction stores it.
 public struct ExtractedPrompt {
-    /// The prompt line, its `prompt` being the text the model saw (template applied).
+    /// The prompt line, its `prompt` being the text the model saw (rendered).
     public var record: LabeledPrompt
     public var tokenIDs: [Int]
     /// Hook name → the rows `positions` selects: (1, d_model), or (tokens, d_model) for `all`.
     public var rows: [String: Tensor]
 }
 
-/// The extraction pipeline: prompts → tokens (template applied) → one packed forward pass per
-/// batch with capture hooks → the rows `positions` selects, in prompt order. What becomes of the
-/// rows (an HDF5 activations file, for the CLI) is the caller's `sink`.
+/// The extraction pipeline: rendered prompts (`PromptRenderer.rendered`) → tokens → one packed
+/// forward pass per batch with capture hooks → the rows `positions` selects, in prompt order.
+/// What becomes of the rows (an HDF5 activations file, for the CLI) is the caller's `sink`.
 public struct ExtractionPipeline {
     public let model: TransformerModel
     public let tokenizer: Tokenizer
     /// The hooked points in forward order; `hookNames` are their names.
     public let points: [HookPoint]
     public let position: PositionSelection
-    /// Wraps each prompt (`{prompt}` is replaced); nil leaves prompts as they are.
-    public let template: String?
+    /// Tokenizes the rendered text (a chat template's text already holds its special tokens).
+    public let renderer: PromptRenderer
     public let batchSize: Int
     /// Names the prompt file in errors.
     public let promptFile: String
 
     /// Resolves `hooks` against the model's layers; errors name the flag.
     public init(model: TransformerModel, tokenizer: Tokenizer, hooks: HookSelection, position: PositionSelection,
-                template: String? = nil, batchSize: Int = 16, promptFile: String = "prompts") throws {
+                renderer: PromptRenderer = PromptRenderer(.plain(template: nil)), batchSize: Int = 16,
+                promptFile: String = "prompts") throws {
         guard batchSize >= 1 else { throw ExperimentError("--batch-size must be at least 1") }
-        if let template, !template.contains("{prompt}") { throw ExperimentError("--template must contain {prompt}") }
         self.model = model
         self.tokenizer = tokenizer
         self.points = try hooks.resolve(nLayers: model.config.layerCount)
         self.position = position
-        self.template = template
+        self.renderer = renderer
         self.batchSize = batchSize
         self.promptFile = promptFile
     }
 
     public var hookNames: [String] { points.map(\.name) }
 
-    /// Extracts `prompts[indices[start...]]` batch by batch, handing each batch's prompts to
+    /// Extracts the rendered `prompts[indices[start...]]` batch by batch, handing each batch's prompts to
     /// `sink` in order (so a caller can flush and resume at any batch boundary).
     public func run(_ prompts: [LabeledPrompt], indices: [Int], from start: Int = 0,
                     sink: ([ExtractedPrompt]) throws -> Void) throws {
@@ -56,16 +56,14 @@ public struct ExtractionPipeline {
         }
     }
 
-    /// One batch: tokenizes, runs one forward pass and selects the rows. `promptNumbers`
-    /// (1-based lines of the prompt file) label errors.
+    /// One batch of rendered prompts: tokenizes, runs one forward pass and selects the rows.
+    /// `promptNumbers` (1-based records of the prompt file) label errors.
     public func extract(_ records: [LabeledPrompt], promptNumbers: [Int]) throws -> [ExtractedPrompt] {
         var seen: [LabeledPrompt] = []
         var encodings: [[Int]] = []
         var kept: [Int?] = []
         for (record, number) in zip(records, promptNumbers) {
-            var record = record
-            record.prompt = applyTemplate(template, to: record.prompt)
-            let encoding = tokenizer.encode(record.prompt)
+            let encoding = renderer.encode(record.prompt, with: tokenizer)
             guard !encoding.ids.isEmpty else { throw ExperimentError("\(promptFile): prompt \(number) has no tokens") }
             var marker: Int?
             if case .marker(let text) = position {

@@ -55,6 +55,9 @@ public struct Evaluator {
     public var limit: Int
     public var batchSize: Int
     public var maxNewTokens: Int
+    /// `organism eval --chat`: the text the model sees for a held-out prompt, which already holds
+    /// its special tokens. Nil: the prompt as generated, tokenized with them added.
+    public var renderPrompt: ((String) throws -> String)?
 
     /// Evaluates `model` (with its `tokenizer`) on `generator`'s held-out prompts.
     public init(model: TransformerModel, tokenizer: Tokenizer, generator: DatasetGenerator,
@@ -99,7 +102,10 @@ public struct Evaluator {
         var start = 0
         while start < prompts.count {
             let chunk = prompts[start..<min(prompts.count, start + batchSize)]
-            let ids = chunk.map { tokenizer.encode($0).ids }
+            let ids = try chunk.map { prompt in
+                guard let renderPrompt else { return tokenizer.encode(prompt).ids }
+                return tokenizer.encode(try renderPrompt(prompt), addSpecialTokens: false).ids
+            }
             let stops = Set(tokenizer.eosTokenIDs.isEmpty ? model.config.eosTokenIDs : tokenizer.eosTokenIDs)
             let generations = try model.generate(prompts: ids, maxNewTokens: maxNewTokens, stopTokens: stops)
             answers += generations.map { tokenizer.decode($0.tokens, skipSpecialTokens: true) }
@@ -126,13 +132,18 @@ public struct Evaluator {
 extension Evaluator {
     /// `organism eval`: each organism directory's backdoor rates, on held-out prompts generated
     /// from its organism.json (data seed, chain of thought, behaviours).
-    public static func reports(directories: [URL], names: [String], limit: Int, batchSize: Int) throws -> [EvaluationReport] {
+    /// `renderPrompt(directory, manifest)` may give the text the model sees for a held-out prompt
+    /// (`--chat`); nil keeps the prompt as generated.
+    public static func reports(directories: [URL], names: [String], limit: Int, batchSize: Int,
+                               renderPrompt: (URL, OrganismManifest) throws -> ((String) throws -> String)? = { _, _ in nil })
+        throws -> [EvaluationReport] {
         try zip(directories, names).map { directory, name in
             let manifest = try OrganismManifest.load(directory: directory)
-            let evaluator = Evaluator(
+            var evaluator = Evaluator(
                 model: try TransformerModel.load(directory: directory), tokenizer: try Tokenizer.load(directory: directory),
                 generator: DatasetGenerator(seed: manifest.dataSeed, chainOfThought: manifest.chainOfThought),
                 limit: limit, batchSize: batchSize, maxNewTokens: manifest.chainOfThought ? 80 : 48)
+            evaluator.renderPrompt = try renderPrompt(directory, manifest)
             let behaviours = Set(manifest.triggers.values).sorted()
             return EvaluationReport(model: name, results: try evaluator.evaluate(behaviours: behaviours))
         }
