@@ -30,6 +30,8 @@ public struct ExperimentRunner {
     public let model: TransformerModel
     /// Token ids → text, for detectors and samples.
     public let decode: ([Int]) -> String
+    /// Asked after each new token of a completion; true ends it there (stop strings).
+    public var stopWhen: (([Int]) -> Bool)?
     public let detectors: [BehaviourDetector]
 
     /// `decode` turns generated ids (stop token removed) into the text detectors judge.
@@ -96,7 +98,8 @@ public struct ExperimentRunner {
                 batchSampling.seed = sampling.seed &+ UInt64(start)
                 let generations = try model.generate(prompts: prompts[start..<end].map(\.ids),
                                                      maxNewTokens: settings.maxNewTokens,
-                                                     sampling: batchSampling, hooks: hooks)
+                                                     sampling: batchSampling, hooks: hooks,
+                                                     stopWhen: stopWhen.map { f in { _, tokens in f(tokens) } })
                 for (i, g) in generations.enumerated() {
                     var tokens = g.tokens
                     if g.stoppedByEOS { tokens.removeLast() }

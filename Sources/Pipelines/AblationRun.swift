@@ -60,7 +60,11 @@ public struct AblationRun {
         }
         var settings = plan.settings
         settings.template = renderer.recordedTemplate
-        let runner = ExperimentRunner(model: model, detectors: detectors, decode: decode)
+        var runner = ExperimentRunner(model: model, detectors: detectors, decode: decode)
+        if !stops.strings.isEmpty, let tokenizer {
+            // Generation ends as soon as a stop string appears, not at --max-new-tokens.
+            runner.stopWhen = { ids in stops.truncate(tokenizer.decode(ids, skipSpecialTokens: true)).stopped }
+        }
         let report = try runner.run(prompts: prompts, conditions: conditions, settings: settings,
                                     modelName: modelName, modelSHA256: try modelSHA256(),
                                     directionName: plan.overrides.direction ?? plan.file.direction,

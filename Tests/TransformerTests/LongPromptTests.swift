@@ -27,3 +27,17 @@ import Tensors
         #expect(worst <= 1e-4, "\(name): largest relative error \(worst)")
     }
 }
+
+/// `stopWhen` ends a sequence as soon as it says so (stop strings), the others run on.
+@Suite struct StopWhenTests {
+    @Test func endsOnlyTheSequenceItStops() throws {
+        let model = try TransformerModel.load(directory: Fixtures.inference("llama-tied"))
+        let full = try model.generate(prompts: [[1, 2, 3], [4, 5]], maxNewTokens: 6, stopTokens: [])
+        let stopped = try model.generate(prompts: [[1, 2, 3], [4, 5]], maxNewTokens: 6, stopTokens: []) { s, tokens in
+            s == 0 && tokens.count == 3
+        }
+        #expect(stopped[0].tokens == Array(full[0].tokens.prefix(3)))
+        #expect(!stopped[0].stoppedByEOS)
+        #expect(stopped[1].tokens == full[1].tokens)
+    }
+}
