@@ -167,5 +167,9 @@ struct RandomBaselineTests {
         #expect(throws: ProbeError.self) {
             try ScoreWorkflow.run(probePath: out.path, filePath: test.path, randomDirections: -1)
         }
+        #expect(throws: ProbeError.self) {
+            try FitWorkflow.run(.init(path: train.path, hook: "hook_resid_post", layer: 1, methods: [ProbeOptions(method: .lda)],
+                                      randomDirections: -1, output: dir.appendingPathComponent("bad.probe.json")))
+        }
     }
 }
