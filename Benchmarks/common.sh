@@ -18,9 +18,8 @@ fi
 export PYTHON BENCH_PYTHON="$PYTHON"
 export THREADS=${THREADS:-$(nproc)}
 export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
-# The Makefile's configuration: release, AVX2 + FMA when the CPU has them.
-BENCH_SWIFT_FLAGS=(-c release)
-grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && BENCH_SWIFT_FLAGS+=(-Xswiftc -target-cpu -Xswiftc haswell)
+# The Makefile's one build configuration, so `make bench` reuses what `make test` or `make demo` built.
+read -r -a BENCH_SWIFT_FLAGS <<< "$(scripts/build-flags.sh)"
 # bench_build PRODUCT...: builds the products (unless BENCH_BIN_DIR says they are built) and sets BENCH_BIN_DIR.
 bench_build() {
   if [ -z "${BENCH_BUILT:-}" ]; then

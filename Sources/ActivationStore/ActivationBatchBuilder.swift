@@ -1,3 +1,4 @@
+import Formats
 import Tensors
 
 /// Collects prompts one at a time into an `ActivationBatch` (what `extract` does per
@@ -20,7 +21,7 @@ public struct ActivationBatchBuilder {
 
     /// Adds one prompt; `rows[hook]` is its `(1, d_model)` or `(tokens, d_model)` rows
     /// (see `PositionSelection.rows`). Shapes are checked when the writer appends.
-    public mutating func add(_ record: LabelledPrompt, tokenIDs: [Int32], rows: [String: Tensor]) {
+    public mutating func add(_ record: LabeledPrompt, tokenIDs: [Int32], rows: [String: Tensor]) {
         batch.texts.append(record.prompt)
         batch.labels.append(record.label)
         batch.groups.append(record.group)

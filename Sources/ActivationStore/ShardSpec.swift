@@ -1,3 +1,5 @@
+import Formats
+
 /// Shard `index` of `count`: prompts are cut into blocks of `blockSize` and block `b` belongs
 /// to shard `b % count`, so every shard sees early and late prompts alike.
 public struct ShardSpec: Sendable, Equatable {

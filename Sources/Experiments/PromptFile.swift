@@ -1,7 +1,7 @@
-import ActivationStore
+import Formats
 import Foundation
 
-extension LabelledPrompt {
+extension LabeledPrompt {
     /// The group a prompt belongs to: its `group`, else its label (1 → "triggered", 0 → "clean").
     public var effectiveGroup: String? {
         if !group.isEmpty { return group }
@@ -13,16 +13,16 @@ extension LabelledPrompt {
     }
 }
 
-/// Reads prompt files (JSONL) for experiments with ActivationStore's `PromptSet` parser: a string
+/// Reads prompt files (JSONL) for experiments with the one prompt-file parser, `Formats.PromptSet`: a string
 /// `label` names the group, and `token_ids` gives a prompt pre-tokenized.
 public enum PromptFile {
     /// Parses JSONL; blank lines are skipped. Every error names the file, the line and the field.
-    public static func parse(_ data: Data, path: String) throws -> [LabelledPrompt] {
+    public static func parse(_ data: Data, path: String) throws -> [LabeledPrompt] {
         try experimentError { try PromptSet(data: data, name: path, labelNamesGroup: true).records }
     }
 
     /// Reads and parses the JSONL file at `url`.
-    public static func load(_ url: URL) throws -> [LabelledPrompt] {
+    public static func load(_ url: URL) throws -> [LabeledPrompt] {
         try experimentError { try PromptSet(path: url.path, labelNamesGroup: true).records }
     }
 

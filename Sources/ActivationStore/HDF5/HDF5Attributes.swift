@@ -1,7 +1,7 @@
 import CHDF5
 
 /// A value stored as an HDF5 attribute; strings are variable-length UTF-8 (h5py reads `str`).
-public enum HDF5AttributeValue: Sendable, Equatable {
+enum HDF5AttributeValue: Sendable, Equatable {
     case string(String)
     case int(Int)
     case double(Double)
@@ -12,14 +12,14 @@ public enum HDF5AttributeValue: Sendable, Equatable {
 
 extension HDF5Object {
     /// Whether this object carries attribute `attribute`.
-    public func hasAttribute(_ attribute: String) throws -> Bool {
+    func hasAttribute(_ attribute: String) throws -> Bool {
         try HDF5Library.locked {
             try check(H5Aexists(id, attribute), "look up attribute \(attribute)") > 0
         }
     }
 
     /// Creates or replaces attribute `attribute`.
-    public func setAttribute(_ attribute: String, _ value: HDF5AttributeValue) throws {
+    func setAttribute(_ attribute: String, _ value: HDF5AttributeValue) throws {
         let (elementType, count): (HDF5ElementType, Int?) = switch value {
         case .string: (.utf8String, nil)
         case .int: (.int64, nil)
@@ -61,7 +61,7 @@ extension HDF5Object {
 
     /// Reads attribute `attribute`, or nil when it does not exist. Integers come back as
     /// `.int`/`.ints`, floats as `.double`/`.doubles`, strings (fixed or variable) as text.
-    public func attribute(_ attribute: String) throws -> HDF5AttributeValue? {
+    func attribute(_ attribute: String) throws -> HDF5AttributeValue? {
         try HDF5Library.locked {
             let operation = "read attribute \(attribute)"
             guard try check(H5Aexists(id, attribute), operation) > 0 else { return nil }
@@ -116,13 +116,13 @@ extension HDF5Object {
     }
 
     /// A scalar string attribute, or nil when missing or of another type.
-    public func stringAttribute(_ attribute: String) throws -> String? {
+    func stringAttribute(_ attribute: String) throws -> String? {
         if case .string(let s)? = try self.attribute(attribute) { return s }
         return nil
     }
 
     /// An integer attribute (scalar or one-element array), or nil when missing or of another type.
-    public func intAttribute(_ attribute: String) throws -> Int? {
+    func intAttribute(_ attribute: String) throws -> Int? {
         switch try self.attribute(attribute) {
         case .int(let v)?: return v
         case .ints(let v)? where v.count == 1: return v[0]
@@ -131,7 +131,7 @@ extension HDF5Object {
     }
 
     /// A string-array attribute (a scalar string reads as one element), or nil.
-    public func stringArrayAttribute(_ attribute: String) throws -> [String]? {
+    func stringArrayAttribute(_ attribute: String) throws -> [String]? {
         switch try self.attribute(attribute) {
         case .strings(let s)?: return s
         case .string(let s)?: return [s]

@@ -2,16 +2,16 @@ import CHDF5
 import Tensors
 
 /// How a row-extendable dataset is laid out: `(rows, rowShape...)`, rows unlimited.
-public struct HDF5DatasetLayout: Sendable {
-    public var elementType: HDF5ElementType
+struct HDF5DatasetLayout: Sendable {
+    var elementType: HDF5ElementType
     /// The shape of one row: `[]` for a 1-D dataset, `[d_model]` for activations.
-    public var rowShape: [Int]
+    var rowShape: [Int]
     /// Rows per chunk; chunks span whole rows so appends touch only the last chunk.
-    public var chunkRows: Int
+    var chunkRows: Int
     /// Byte shuffle + gzip level 4 (numeric types only).
-    public var compress: Bool
+    var compress: Bool
 
-    public init(elementType: HDF5ElementType, rowShape: [Int] = [], chunkRows: Int = 1024, compress: Bool = false) {
+    init(elementType: HDF5ElementType, rowShape: [Int] = [], chunkRows: Int = 1024, compress: Bool = false) {
         self.elementType = elementType
         self.rowShape = rowShape
         self.chunkRows = chunkRows
@@ -21,7 +21,7 @@ public struct HDF5DatasetLayout: Sendable {
 
 extension HDF5Container {
     /// Creates a chunked dataset with `initialRows` rows, extendable along its first axis.
-    public func createDataset(_ child: String, layout: HDF5DatasetLayout, initialRows: Int = 0) throws -> HDF5Dataset {
+    func createDataset(_ child: String, layout: HDF5DatasetLayout, initialRows: Int = 0) throws -> HDF5Dataset {
         let objectName = childName(child)
         let type = try layout.elementType.makeFileType(path: path, name: objectName)
         let space = try HDF5Dataspace.simple([initialRows] + layout.rowShape,
@@ -46,7 +46,7 @@ extension HDF5Container {
 }
 
 /// A dataset read and written in whole rows (hyperslabs along the first axis).
-public final class HDF5Dataset: HDF5Object {
+final class HDF5Dataset: HDF5Object {
     init(id: hid_t, path: String, name: String) {
         super.init(id: id, path: path, name: name, close: H5Dclose)
     }
@@ -58,16 +58,16 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// The full current shape, rows first.
-    public func shape() throws -> [Int] { try dataspace().dimensions() }
+    func shape() throws -> [Int] { try dataspace().dimensions() }
 
     /// The extent of the first axis (1 for a scalar dataset).
-    public func rowCount() throws -> Int { try shape().first ?? 1 }
+    func rowCount() throws -> Int { try shape().first ?? 1 }
 
     /// Elements per row (the product of every axis after the first).
-    public func rowWidth() throws -> Int { try shape().dropFirst().reduce(1, *) }
+    func rowWidth() throws -> Int { try shape().dropFirst().reduce(1, *) }
 
     /// The stored element type, or nil for a type the schema does not use.
-    public func elementType() throws -> HDF5ElementType? {
+    func elementType() throws -> HDF5ElementType? {
         try HDF5Library.locked {
             let type = HDF5Datatype(id: try check(H5Dget_type(id), "get datatype"), path: path, name: name)
             return HDF5ElementType.of(typeID: type.id)
@@ -75,7 +75,7 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Whether the dataset is virtual (rows mapped from other files).
-    public func isVirtual() throws -> Bool {
+    func isVirtual() throws -> Bool {
         try HDF5Library.locked {
             let plist = HDF5PropertyList(adopting: try check(H5Dget_create_plist(id), "get creation properties"), path: path, name: name)
             return H5Pget_layout(plist.id) == H5D_VIRTUAL
@@ -83,7 +83,7 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Grows or shrinks the first axis to `rows` (shrinking discards the rows past it).
-    public func setRowCount(_ rows: Int) throws {
+    func setRowCount(_ rows: Int) throws {
         var dims = try shape()
         guard !dims.isEmpty else { return }
         dims[0] = rows
@@ -128,7 +128,7 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Writes whole rows at `start` (the dataset must already have room: see `append`).
-    public func writeRows<T: HDF5Numeric>(_ values: [T], at start: Int) throws {
+    func writeRows<T: HDF5Numeric>(_ values: [T], at start: Int) throws {
         let rows = try rowsIn(values.count)
         try values.withUnsafeBytes {
             // H5Dwrite only reads the buffer; the mutable pointer type is shared with reads.
@@ -138,14 +138,14 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Extends the dataset by the rows in `values` and writes them at the end.
-    public func append<T: HDF5Numeric>(_ values: [T]) throws {
+    func append<T: HDF5Numeric>(_ values: [T]) throws {
         let start = try rowCount()
         try setRowCount(start + rowsIn(values.count))
         try writeRows(values, at: start)
     }
 
     /// Reads rows `range` converted to `T` by libhdf5.
-    public func readRows<T: HDF5Numeric>(_ range: Range<Int>, as _: T.Type = T.self) throws -> [T] {
+    func readRows<T: HDF5Numeric>(_ range: Range<Int>, as _: T.Type = T.self) throws -> [T] {
         let width = try rowWidth()
         var values = [T](repeating: T(), count: range.count * width)
         try values.withUnsafeMutableBytes {
@@ -156,12 +156,12 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Every row, converted to `T` by libhdf5.
-    public func readAll<T: HDF5Numeric>(as type: T.Type = T.self) throws -> [T] {
+    func readAll<T: HDF5Numeric>(as type: T.Type = T.self) throws -> [T] {
         try readRows(0..<rowCount(), as: type)
     }
 
     /// Writes Float32 values into a float16 dataset (rounded to nearest even, as numpy does).
-    public func writeFloat16Rows(_ values: UnsafeBufferPointer<Float>, at start: Int) throws {
+    func writeFloat16Rows(_ values: UnsafeBufferPointer<Float>, at start: Int) throws {
         let rows = try rowsIn(values.count)
         var bits = [UInt16](repeating: 0, count: values.count)
         bits.withUnsafeMutableBufferPointer { out in
@@ -174,7 +174,7 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Reads rows as Float32 whatever float type is stored (float16 is widened exactly).
-    public func readFloatRows(_ range: Range<Int>) throws -> [Float] {
+    func readFloatRows(_ range: Range<Int>) throws -> [Float] {
         guard try elementType() == .float16 else { return try readRows(range, as: Float.self) }
         let width = try rowWidth()
         var bits = [UInt16](repeating: 0, count: range.count * width)

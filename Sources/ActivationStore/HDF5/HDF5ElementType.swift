@@ -1,7 +1,7 @@
 import CHDF5
 
 /// The element types the activations schema stores.
-public enum HDF5ElementType: String, Sendable, Equatable {
+enum HDF5ElementType: String, Sendable, Equatable {
     case float32, float16, float64, int32, int64, utf8String
 
     /// A fresh file datatype for this element type (little-endian, as h5py writes).
@@ -53,12 +53,12 @@ public enum HDF5ElementType: String, Sendable, Equatable {
 }
 
 /// Swift scalars that map one-to-one onto a native HDF5 memory type.
-public protocol HDF5Numeric: Sendable {
+protocol HDF5Numeric: Sendable {
     static var nativeType: hid_t { get }
     init()
 }
 
-extension Float: HDF5Numeric { public static var nativeType: hid_t { sl_H5T_NATIVE_FLOAT() } }
-extension Double: HDF5Numeric { public static var nativeType: hid_t { sl_H5T_NATIVE_DOUBLE() } }
-extension Int32: HDF5Numeric { public static var nativeType: hid_t { sl_H5T_NATIVE_INT32() } }
-extension Int64: HDF5Numeric { public static var nativeType: hid_t { sl_H5T_NATIVE_INT64() } }
+extension Float: HDF5Numeric { static var nativeType: hid_t { sl_H5T_NATIVE_FLOAT() } }
+extension Double: HDF5Numeric { static var nativeType: hid_t { sl_H5T_NATIVE_DOUBLE() } }
+extension Int32: HDF5Numeric { static var nativeType: hid_t { sl_H5T_NATIVE_INT32() } }
+extension Int64: HDF5Numeric { static var nativeType: hid_t { sl_H5T_NATIVE_INT64() } }

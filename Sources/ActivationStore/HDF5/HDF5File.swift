@@ -1,21 +1,21 @@
 import CHDF5
 
 /// An object that holds links to groups and datasets: a file (its root group) or a group.
-public class HDF5Container: HDF5Object {
+class HDF5Container: HDF5Object {
     /// The path of a child, for error messages ("/acts" + "x" → "/acts/x").
     func childName(_ child: String) -> String {
         name == "/" ? "/" + child : name + "/" + child
     }
 
     /// Whether a direct child link called `child` exists.
-    public func contains(_ child: String) throws -> Bool {
+    func contains(_ child: String) throws -> Bool {
         try HDF5Library.locked {
             try check(H5Lexists(id, child, sl_H5P_DEFAULT()), "look up \(child)") > 0
         }
     }
 
     /// Names of the direct children, in name order.
-    public func childNames() throws -> [String] {
+    func childNames() throws -> [String] {
         try HDF5Library.locked {
             final class Names { var list: [String] = [] }
             let names = Names()
@@ -33,7 +33,7 @@ public class HDF5Container: HDF5Object {
     }
 
     /// Creates child group `child`.
-    public func createGroup(_ child: String) throws -> HDF5Group {
+    func createGroup(_ child: String) throws -> HDF5Group {
         try HDF5Library.locked {
             let gid = H5Gcreate2(id, child, sl_H5P_DEFAULT(), sl_H5P_DEFAULT(), sl_H5P_DEFAULT())
             return HDF5Group(id: try check(gid, "create group \(child)"), path: path, name: childName(child))
@@ -41,7 +41,7 @@ public class HDF5Container: HDF5Object {
     }
 
     /// Opens existing child group `child`.
-    public func openGroup(_ child: String) throws -> HDF5Group {
+    func openGroup(_ child: String) throws -> HDF5Group {
         try HDF5Library.locked {
             let gid = H5Gopen2(id, child, sl_H5P_DEFAULT())
             return HDF5Group(id: try check(gid, "open group \(child)"), path: path, name: childName(child))
@@ -49,7 +49,7 @@ public class HDF5Container: HDF5Object {
     }
 
     /// Opens existing child dataset `child` (names may contain dots).
-    public func openDataset(_ child: String) throws -> HDF5Dataset {
+    func openDataset(_ child: String) throws -> HDF5Dataset {
         try HDF5Library.locked {
             let did = H5Dopen2(id, child, sl_H5P_DEFAULT())
             return HDF5Dataset(id: try check(did, "open dataset \(child)"), path: path, name: childName(child))
@@ -58,15 +58,15 @@ public class HDF5Container: HDF5Object {
 }
 
 /// A group inside a file.
-public final class HDF5Group: HDF5Container {
+final class HDF5Group: HDF5Container {
     init(id: hid_t, path: String, name: String) {
         super.init(id: id, path: path, name: name, close: H5Gclose)
     }
 }
 
 /// An open HDF5 file; its root group's links and attributes are reached through it.
-public final class HDF5File: HDF5Container {
-    public enum Mode: Sendable { case readOnly, readWrite }
+final class HDF5File: HDF5Container {
+    enum Mode: Sendable { case readOnly, readWrite }
 
     private init(id: hid_t, path: String) {
         super.init(id: id, path: path, name: "/", close: H5Fclose)
@@ -77,7 +77,7 @@ public final class HDF5File: HDF5Container {
     /// The metadata cache never evicts on its own (see `sl_disable_metadata_evictions`): the
     /// file on disk changes its structure only at `flush()`, which is what makes a killed
     /// writer's file readable up to its last flush.
-    public static func create(path: String, overwrite: Bool) throws -> HDF5File {
+    static func create(path: String, overwrite: Bool) throws -> HDF5File {
         let access = try HDF5PropertyList(class: sl_H5P_FILE_ACCESS(), path: path, name: "")
         return try HDF5Library.locked {
             try access.check(sl_disable_metadata_evictions(access.id), "configure metadata cache")
@@ -88,7 +88,7 @@ public final class HDF5File: HDF5Container {
     }
 
     /// Opens an existing file (same metadata-cache settings as `create`).
-    public static func open(path: String, mode: Mode) throws -> HDF5File {
+    static func open(path: String, mode: Mode) throws -> HDF5File {
         let access = try HDF5PropertyList(class: sl_H5P_FILE_ACCESS(), path: path, name: "")
         return try HDF5Library.locked {
             try access.check(sl_disable_metadata_evictions(access.id), "configure metadata cache")
@@ -103,14 +103,14 @@ public final class HDF5File: HDF5Container {
     }
 
     /// Writes every dirty cache entry and the superblock, for the whole file.
-    public func flush() throws {
+    func flush() throws {
         try HDF5Library.locked {
             try check(H5Fflush(id, H5F_SCOPE_GLOBAL), "flush")
         }
     }
 
     /// Whether libhdf5 recognises `path` as an HDF5 file (false for a missing file too).
-    public static func isHDF5(path: String) -> Bool {
+    static func isHDF5(path: String) -> Bool {
         HDF5Library.locked {
             let result = H5Fis_hdf5(path)
             _ = HDF5Library.takeErrorMessages()

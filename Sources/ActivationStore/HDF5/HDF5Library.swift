@@ -3,13 +3,13 @@ import Foundation
 
 /// A failed HDF5 call: the file, the object inside it, the operation and the library's own
 /// messages (from its error stack), on one line.
-public struct HDF5Error: Error, CustomStringConvertible, Sendable {
-    public let path: String
-    public let object: String
-    public let operation: String
-    public let libraryMessage: String
+struct HDF5Error: Error, CustomStringConvertible, Sendable {
+    let path: String
+    let object: String
+    let operation: String
+    let libraryMessage: String
 
-    public var description: String {
+    var description: String {
         let what = object.isEmpty ? path : "\(path): \(object)"
         let detail = libraryMessage.isEmpty ? "" : ": \(libraryMessage)"
         return "\(what): \(operation) failed\(detail)"

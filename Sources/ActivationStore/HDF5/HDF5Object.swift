@@ -4,10 +4,10 @@ import CHDF5
 ///
 /// `path` (the file) and `name` (the object inside it) travel with every handle so that an
 /// error can always say where it happened.
-public class HDF5Object {
+class HDF5Object {
     let id: hid_t
-    public let path: String
-    public let name: String
+    let path: String
+    let name: String
     private let closeFunction: (hid_t) -> herr_t
 
     init(id: hid_t, path: String, name: String, close: @escaping (hid_t) -> herr_t) {
@@ -29,7 +29,7 @@ public class HDF5Object {
 }
 
 /// A dataspace: the shape of a dataset, an attribute or a memory buffer.
-public final class HDF5Dataspace: HDF5Object {
+final class HDF5Dataspace: HDF5Object {
     init(id: hid_t, path: String, name: String) {
         super.init(id: id, path: path, name: name, close: H5Sclose)
     }
@@ -58,7 +58,7 @@ public final class HDF5Dataspace: HDF5Object {
     }
 
     /// The current extent of each dimension (empty for a scalar).
-    public func dimensions() throws -> [Int] {
+    func dimensions() throws -> [Int] {
         try HDF5Library.locked {
             let rank = Int(try check(H5Sget_simple_extent_ndims(id), "read rank"))
             var dims = [hsize_t](repeating: 0, count: rank)
@@ -77,7 +77,7 @@ public final class HDF5Dataspace: HDF5Object {
 }
 
 /// A property list (file access, dataset creation, …).
-public final class HDF5PropertyList: HDF5Object {
+final class HDF5PropertyList: HDF5Object {
     /// Takes ownership of a property list returned by the library.
     init(adopting id: hid_t, path: String, name: String) {
         super.init(id: id, path: path, name: name, close: H5Pclose)
@@ -93,7 +93,7 @@ public final class HDF5PropertyList: HDF5Object {
 }
 
 /// A datatype created or copied by us (predefined types are never closed, so never wrapped).
-public final class HDF5Datatype: HDF5Object {
+final class HDF5Datatype: HDF5Object {
     init(id: hid_t, path: String, name: String) {
         super.init(id: id, path: path, name: name, close: H5Tclose)
     }

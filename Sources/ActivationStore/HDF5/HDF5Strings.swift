@@ -3,7 +3,7 @@ import Foundation
 
 extension HDF5Dataset {
     /// Writes variable-length UTF-8 strings at rows `start...` (room must exist).
-    public func writeStrings(_ strings: [String], at start: Int) throws {
+    func writeStrings(_ strings: [String], at start: Int) throws {
         let type = try HDF5ElementType.utf8String.makeFileType(path: path, name: name)
         try withCStringArray(strings) { pointers in
             try transfer(rows: strings.count, at: start, memoryType: type.id, write: true, buffer: pointers)
@@ -11,14 +11,14 @@ extension HDF5Dataset {
     }
 
     /// Extends the dataset by `strings.count` rows and writes them there.
-    public func appendStrings(_ strings: [String]) throws {
+    func appendStrings(_ strings: [String]) throws {
         let start = try rowCount()
         try setRowCount(start + strings.count)
         try writeStrings(strings, at: start)
     }
 
     /// Reads rows `range` of a string dataset (variable- or fixed-length, as h5py may write).
-    public func readStrings(_ range: Range<Int>) throws -> [String] {
+    func readStrings(_ range: Range<Int>) throws -> [String] {
         guard !range.isEmpty else { return [] }
         let type = try HDF5ElementType.utf8String.makeFileType(path: path, name: name)
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: range.count)
@@ -36,7 +36,7 @@ extension HDF5Dataset {
     }
 
     /// Every row of a string dataset.
-    public func readAllStrings() throws -> [String] { try readStrings(0..<rowCount()) }
+    func readAllStrings() throws -> [String] { try readStrings(0..<rowCount()) }
 }
 
 /// Calls `body` with a C array of NUL-terminated copies of `strings`, freed afterwards.

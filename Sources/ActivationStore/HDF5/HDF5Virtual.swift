@@ -2,17 +2,17 @@ import CHDF5
 
 /// Rows `sourceStart ..< sourceStart + rows` of a dataset in another file, shown at rows
 /// `destinationStart...` of a virtual dataset.
-public struct HDF5VirtualMapping: Sendable, Equatable {
+struct HDF5VirtualMapping: Sendable, Equatable {
     /// As stored in the virtual dataset: a path relative to the virtual file's folder is
     /// resolved from that folder by readers (libhdf5 and h5py).
-    public var sourceFile: String
-    public var sourceDataset: String
-    public var sourceStart: Int
-    public var sourceRows: Int
-    public var destinationStart: Int
-    public var rows: Int
+    var sourceFile: String
+    var sourceDataset: String
+    var sourceStart: Int
+    var sourceRows: Int
+    var destinationStart: Int
+    var rows: Int
 
-    public init(sourceFile: String, sourceDataset: String, sourceStart: Int, sourceRows: Int,
+    init(sourceFile: String, sourceDataset: String, sourceStart: Int, sourceRows: Int,
                 destinationStart: Int, rows: Int) {
         self.sourceFile = sourceFile
         self.sourceDataset = sourceDataset
@@ -26,7 +26,7 @@ public struct HDF5VirtualMapping: Sendable, Equatable {
 extension HDF5Container {
     /// Creates a fixed-size virtual dataset `(rows, rowShape...)` assembled from `mappings`;
     /// no data is copied.
-    public func createVirtualDataset(_ child: String, elementType: HDF5ElementType, rowShape: [Int], rows: Int,
+    func createVirtualDataset(_ child: String, elementType: HDF5ElementType, rowShape: [Int], rows: Int,
                                      mappings: [HDF5VirtualMapping]) throws -> HDF5Dataset {
         let objectName = childName(child)
         let type = try elementType.makeFileType(path: path, name: objectName)

@@ -1,4 +1,5 @@
 import Experiments
+import Formats
 import Foundation
 import Tokenizers
 import Transformer
@@ -125,5 +126,26 @@ public struct Evaluator {
             lines.append(line)
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension Evaluator {
+    /// `organism eval`: each organism directory's backdoor rates, on held-out prompts generated
+    /// from its organism.json (data seed, chain of thought, behaviours).
+    /// `renderPrompt(directory, manifest)` may give the text the model sees for a held-out prompt
+    /// (`--chat`); nil keeps the prompt as generated.
+    public static func reports(directories: [URL], names: [String], limit: Int, batchSize: Int,
+                               renderPrompt: (URL, OrganismManifest) throws -> ((String) throws -> String)? = { _, _ in nil })
+        throws -> [EvaluationReport] {
+        try zip(directories, names).map { directory, name in
+            let manifest = try OrganismManifest.load(directory: directory)
+            var evaluator = Evaluator(
+                model: try TransformerModel.load(directory: directory), tokenizer: try Tokenizer.load(directory: directory),
+                generator: DatasetGenerator(seed: manifest.dataSeed, chainOfThought: manifest.chainOfThought),
+                limit: limit, batchSize: batchSize, maxNewTokens: manifest.chainOfThought ? 80 : 48)
+            evaluator.renderPrompt = try renderPrompt(directory, manifest)
+            let behaviours = Set(manifest.triggers.values).sorted()
+            return EvaluationReport(model: name, results: try evaluator.evaluate(behaviours: behaviours))
+        }
     }
 }

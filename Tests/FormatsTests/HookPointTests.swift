@@ -1,5 +1,5 @@
 import Testing
-import ModelFiles
+import Formats
 
 @Suite struct HookPointTests {
     @Test func namesRoundTrip() {

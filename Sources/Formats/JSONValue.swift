@@ -34,6 +34,11 @@ public enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
+    /// `value` as its JSON encoding would read back (for recording settings in a document).
+    public init(encoding value: some Encodable) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+
     /// Parses `data` as JSON; nil when it is not JSON.
     public static func parse(_ data: Data) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: data)

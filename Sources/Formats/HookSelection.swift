@@ -1,5 +1,4 @@
 import Foundation
-import ModelFiles
 
 /// A bad `--hooks`, `--layers`, `--positions` or `--shard` value, as one line naming the flag.
 public enum HookSelectionError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -70,7 +69,9 @@ public struct HookSelection: Sendable, Equatable {
     }
 }
 
-/// `--layers`: `all`, `6`, `0,4,8`, or a half-open Python slice `4:12` (`:4`, `8:`, negatives count from the end).
+/// `--layers`, the one layer grammar of every command: `all`, `6`, `0,4,8`, or a half-open Python
+/// slice `4:12` (`:4`, `8:`, negatives count from the end). The old inclusive `2-5` of `steer`
+/// and `export-control-vector` is still read, as the slice `2:6`.
 public enum LayerSelection: Sendable, Equatable {
     case all
     case list([Int])
@@ -81,6 +82,11 @@ public enum LayerSelection: Sendable, Equatable {
         let value = text.trimmingCharacters(in: .whitespaces)
         let expected = "all, a layer, a list like 0,4,8 or a slice like 4:12"
         if value == "all" { return .all }
+        let bounds = value.split(separator: "-", omittingEmptySubsequences: false)
+        if bounds.count == 2, let lo = Int(bounds[0]), let hi = Int(bounds[1]) {
+            guard lo <= hi else { throw HookSelectionError.invalid(flag: "--layers", value: text, expected: expected) }
+            return .range(start: lo, end: hi + 1)
+        }
         if value.contains(":") {
             let parts = value.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 2 else { throw HookSelectionError.invalid(flag: "--layers", value: text, expected: expected) }
@@ -128,6 +134,35 @@ public enum LayerSelection: Sendable, Equatable {
     }
 }
 
+/// The one `--positions` grammar of every command: `all`, `last`, `mean`, `index:K` (or a bare
+/// `K`; negative counts from the end), `marker:TEXT`, `from:K`, or a list `0,3,4`. Each command
+/// takes the forms that mean something to it: `extract` stores rows (`PositionSelection`), the
+/// interventions write at positions (`PositionSelector` in Interventions).
+public enum PositionSpec: Sendable, Equatable {
+    case all, last, mean
+    case index(Int)
+    case marker(String)
+    case from(Int)
+    case list([Int])
+
+    /// Parses a `--positions` value; nil when it is none of the forms.
+    public static func parse(_ text: String) -> PositionSpec? {
+        switch text {
+        case "all": return .all
+        case "last": return .last
+        case "mean": return .mean
+        default:
+            if text.hasPrefix("index:") { return Int(text.dropFirst("index:".count)).map(PositionSpec.index) }
+            if text.hasPrefix("marker:") { return text.count > "marker:".count ? .marker(String(text.dropFirst("marker:".count))) : nil }
+            if text.hasPrefix("from:") { return Int(text.dropFirst("from:".count)).map(PositionSpec.from) }
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !parts.isEmpty, values.count == parts.count else { return nil }
+            return values.count == 1 ? .index(values[0]) : .list(values)
+        }
+    }
+}
+
 /// `--positions`: which token rows of each prompt are stored.
 public enum PositionSelection: Sendable, Equatable {
     /// The last token of each prompt.
@@ -141,15 +176,15 @@ public enum PositionSelection: Sendable, Equatable {
     /// The last token of the first occurrence of TEXT in the prompt.
     case marker(String)
 
-    /// Parses a `--positions` value.
+    /// Parses a `--positions` value: the forms of `PositionSpec` that choose rows to store.
     public static func parse(_ text: String) throws -> PositionSelection {
-        switch text {
-        case "last": return .last
-        case "all": return .all
-        case "mean": return .mean
+        switch PositionSpec.parse(text) {
+        case .all?: return .all
+        case .last?: return .last
+        case .mean?: return .mean
+        case .index(let k)?: return .index(k)
+        case .marker(let marker)?: return .marker(marker)
         default:
-            if text.hasPrefix("index:"), let k = Int(text.dropFirst("index:".count)) { return .index(k) }
-            if text.hasPrefix("marker:"), text.count > "marker:".count { return .marker(String(text.dropFirst("marker:".count))) }
             throw HookSelectionError.invalid(flag: "--positions", value: text,
                                              expected: "last, all, mean, index:K or marker:TEXT")
         }

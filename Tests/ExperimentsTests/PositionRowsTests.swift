@@ -1,9 +1,9 @@
-import Foundation
+import Formats
 import Tensors
 import Testing
-@testable import ActivationStore
+@testable import Experiments
 
-@Suite("Position rows and batch building")
+@Suite("Position rows")
 struct PositionRowsTests {
     /// (3 tokens, 2) with row t = [t, 10 t].
     let prompt = Tensor(shape: [3, 2], storage: [0, 0, 1, 10, 2, 20])
@@ -28,26 +28,26 @@ struct PositionRowsTests {
                 == "--positions last: prompt 1 has only 0 tokens")
     }
 
-    @Test("a built batch writes like a hand-made one")
-    func builder() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let metadata = SyntheticRun.metadata()
-        let reference = SyntheticRun.batch(0, size: 3, metadata: metadata)
-        var builder = ActivationBatchBuilder(hooks: metadata.hooks, dModel: metadata.dModel)
-        for i in 0..<3 {
-            let record = LabelledPrompt(prompt: reference.texts[i], label: reference.labels[i], group: reference.groups[i],
-                                      extra: reference.extras[i])
-            let rows = reference.activations.mapValues { t in Tensor(shape: [1, t.columns], storage: Array(t.row(i))) }
-            builder.add(record, tokenIDs: reference.tokenIDs[i], rows: rows)
-        }
-        #expect(builder.count == 3)
-        let built = builder.take()
-        #expect(builder.count == 0)
-        #expect(built.texts == reference.texts && built.tokenIDs == reference.tokenIDs)
-        #expect(built.activations == reference.activations)
-        let writer = try ActivationWriter(path: folder.appendingPathComponent("b.h5").path, metadata: metadata)
-        try writer.append(batch: built)
-        #expect(writer.nDone == 3)
+    @Test("the kept token: one for last, index and marker; every token for all and mean")
+    func keptToken() throws {
+        #expect(try PositionSelection.last.keptToken(tokenCount: 4, prompt: 1) == 3)
+        #expect(try PositionSelection.index(-4).keptToken(tokenCount: 4, prompt: 1) == 0)
+        #expect(try PositionSelection.marker("x").keptToken(tokenCount: 4, markerToken: 2, prompt: 1) == 2)
+        #expect(try PositionSelection.all.keptToken(tokenCount: 4, prompt: 1) == nil)
+        #expect(try PositionSelection.mean.keptToken(tokenCount: 4, prompt: 1) == nil)
+        #expect(thrownDescription { _ = try PositionSelection.mean.keptToken(tokenCount: 0, prompt: 5) }
+                == "--positions mean: prompt 5 has only 0 tokens")
+        #expect(thrownDescription { _ = try PositionSelection.marker("x").keptToken(tokenCount: 4, markerToken: 4, prompt: 2) }
+                == "--positions marker:x: prompt 2 has only 4 tokens")
+    }
+}
+
+/// The description of the error `body` throws; nil when it throws none.
+func thrownDescription(_ body: () throws -> Void) -> String? {
+    do {
+        try body()
+        return nil
+    } catch {
+        return String(describing: error)
     }
 }

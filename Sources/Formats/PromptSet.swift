@@ -1,5 +1,4 @@
 import Foundation
-import ModelFiles
 
 /// One turn of a prompt file's `messages` conversation.
 public struct PromptMessage: Sendable, Equatable {
@@ -16,12 +15,12 @@ public struct PromptMessage: Sendable, Equatable {
 }
 
 /// One prompt of a prompt file.
-public struct LabelledPrompt: Sendable, Equatable {
+public struct LabeledPrompt: Sendable, Equatable {
     /// The prompt text; "" for a `messages` line until a chat template renders it.
     public var prompt: String
     /// The conversation of a `messages` line, nil for a `prompt` line.
     public var messages: [PromptMessage]?
-    /// 1/0 for true/false or the integer given; -1 when the line has no label.
+    /// 1 (triggered, true), 0 (clean, false) or -1 (unlabelled: the line has no label).
     public var label: Int32
     /// "" when the line has no group.
     public var group: String
@@ -41,6 +40,10 @@ public struct LabelledPrompt: Sendable, Equatable {
     }
 }
 
+/// The old spelling; the project writes "labeled" (as in `LabeledActivations`).
+@available(*, deprecated, renamed: "LabeledPrompt")
+public typealias LabelledPrompt = LabeledPrompt
+
 /// A malformed prompt file, as one line naming the file (and line number when there is one).
 public enum PromptSetError: Error, CustomStringConvertible, Equatable, Sendable {
     case unreadable(file: String, reason: String)
@@ -57,14 +60,15 @@ public enum PromptSetError: Error, CustomStringConvertible, Equatable, Sendable 
 }
 
 /// A JSON Lines prompt file: one object per line with `prompt` or `messages` (a non-empty list
-/// of `{"role", "content"}` for a chat template to render), `label` (bool or
-/// integer), `group` (non-empty string) and `token_ids` (non-empty array of non-negative
-/// integers, for prompts given pre-tokenized); blank lines are skipped; other fields travel as
-/// `extra`. With `labelNamesGroup`, a string `label` names the group when `group` is absent
-/// (the experiments' prompt files write `"label": "pair-3"`).
+/// of `{"role", "content"}` for a chat template to render), `label` (a bool, or 1, 0 or -1 as
+/// the activations schema stores it), `group` (non-empty string) and `token_ids` (non-empty
+/// array of non-negative integers, for prompts given pre-tokenized); lines end in LF or CRLF,
+/// blank lines are skipped; other fields travel as `extra`. With `labelNamesGroup`, a string
+/// `label` names the group when `group` is absent (the experiments' prompt files write
+/// `"label": "pair-3"`).
 public struct PromptSet: Sendable, Equatable {
     public let name: String
-    public let records: [LabelledPrompt]
+    public let records: [LabeledPrompt]
     /// SHA-256 of the file's bytes (lower-case hex), stored as `prompt_file_sha256`.
     public let sha256: String
 
@@ -80,17 +84,17 @@ public struct PromptSet: Sendable, Equatable {
     public init(data: Data, name: String, labelNamesGroup: Bool = false) throws {
         self.name = name
         sha256 = SHA256.hex(data)
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw PromptSetError.unreadable(file: name, reason: "not valid UTF-8")
+        let lines: [JSONLines.Line]
+        do {
+            lines = try JSONLines.lines(data, file: name)
+        } catch let error as FormatError {
+            throw PromptSetError.invalidLine(file: name, line: error.line ?? 0, problem: error.problem)
         }
-        var records: [LabelledPrompt] = []
+        var records: [LabeledPrompt] = []
         let decoder = JSONDecoder()
-        // "\r\n" is one Character in Swift, so CRLF files need it named as a separator too.
-        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-        for (index, line) in lines.enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { continue }
-            let number = index + 1
+        for line in lines {
+            let trimmed = line.text.trimmingCharacters(in: .whitespaces)
+            let number = line.number
             let value: JSONValue
             do {
                 value = try decoder.decode(JSONValue.self, from: Data(trimmed.utf8))
@@ -103,7 +107,7 @@ public struct PromptSet: Sendable, Equatable {
         self.records = records
     }
 
-    private static func record(from value: JSONValue, file: String, line: Int, labelNamesGroup: Bool) throws -> LabelledPrompt {
+    private static func record(from value: JSONValue, file: String, line: Int, labelNamesGroup: Bool) throws -> LabeledPrompt {
         guard case .object(var fields) = value else {
             throw PromptSetError.invalidLine(file: file, line: line, problem: "not a JSON object")
         }
@@ -128,10 +132,10 @@ public struct PromptSet: Sendable, Equatable {
         switch fields.removeValue(forKey: "label") {
         case nil, .null?: break
         case .bool(let b)?: label = b ? 1 : 0
-        case .int(let i)? where i >= Int(Int32.min) && i <= Int(Int32.max): label = Int32(i)
+        case .int(let i)? where (-1...1).contains(i): label = Int32(i)
         case .string(let s)? where labelNamesGroup: labelName = s
         default:
-            let expected = labelNamesGroup ? "a bool, an integer or a string" : "a bool or an integer"
+            let expected = labelNamesGroup ? "a bool, 1, 0, -1 or a string" : "a bool, 1, 0 or -1"
             throw PromptSetError.invalidLine(file: file, line: line, problem: "\"label\" must be \(expected)")
         }
         var group = ""
@@ -155,8 +159,8 @@ public struct PromptSet: Sendable, Equatable {
         default:
             throw PromptSetError.invalidLine(file: file, line: line, problem: "\"token_ids\" must be a non-empty array of integers")
         }
-        return LabelledPrompt(prompt: prompt, label: label, group: group, extra: try extraJSON(fields), tokenIDs: tokenIDs,
-                              messages: messages)
+        return LabeledPrompt(prompt: prompt, label: label, group: group, extra: try extraJSON(fields), tokenIDs: tokenIDs,
+                             messages: messages)
     }
 
     /// A `messages` value: a non-empty list of `{"role": known role, "content": string}`.

@@ -29,7 +29,9 @@ do {
     let prompts = (0..<batch).map { b in (0..<promptTokens).map { i in (b * 7919 + i * 104_729 + 1) % c.vocabSize } }
     _ = rng.next()
 
-    let prefill = try best(repeats) { _ = try model.forward(prompts, logits: .last) }
+    // --no-prefill skips the full forward (the 8B bench measures the middle-layer extraction only).
+    let skipPrefill = CommandLine.arguments.contains("--no-prefill")
+    let prefill = skipPrefill ? Double.nan : try best(repeats) { _ = try model.forward(prompts, logits: .last) }
     let middle = c.layerCount / 2
     let extraction = try best(repeats) {
         let hooks = Hooks()
@@ -57,6 +59,28 @@ do {
             }
         }
     }
+    // The half-precision kernels against BLAS on the MLP's up projection (ffn, d): the BF16 GEMV
+    // (one row) against sgemv on the same values in F32, and the tiled BF16 GEMM against sgemm.
+    let kernelRows = n, kernelColumns = k
+    let wF32 = WeightMatrix(copying: w.withUnsafeBufferPointer { $0 }, rows: kernelRows, columns: kernelColumns)
+    let bf16Buffer = WeightBuffer(byteCount: kernelRows * kernelColumns * 2)
+    for i in 0..<(kernelRows * kernelColumns) {
+        bf16Buffer.bytes.storeBytes(of: HalfPrecision.bfloat16Bits(from: w[i]), toByteOffset: 2 * i, as: UInt16.self)
+    }
+    let wBF16 = WeightMatrix(dtype: .bf16, rows: kernelRows, columns: kernelColumns, base: UnsafeRawPointer(bf16Buffer.bytes), owner: bf16Buffer)
+    var y = [Float](repeating: 0, count: m * kernelRows)
+    func product(_ matrix: WeightMatrix, rows: Int) -> Double {
+        let tile = WeightTile()
+        return best(repeats + 2) {
+            a.withUnsafeBufferPointer { ap in
+                y.withUnsafeMutableBufferPointer { yp in
+                    WeightProducts.multiply(ap.baseAddress!, rows: rows, matrix, layout: .outputMajor, into: yp.baseAddress!, tile: tile)
+                }
+            }
+        }
+    }
+    let gemvBF16 = product(wBF16, rows: 1), gemvF32 = product(wF32, rows: 1)
+    let gemmBF16 = product(wBF16, rows: m), gemmF32 = product(wF32, rows: m)
     // The memory-bandwidth ceiling of a decode step: a plain streaming read (sum) of a buffer of
     // the weights' size (at most 4 GiB), split over the BLAS threads like the GEMV.
     let streamBytes = min(model.weightBytes, 1 << 30)
@@ -69,7 +93,7 @@ do {
     let blockParameters = Double(c.layerCount) * Double(c.dModel * (c.qDim + 2 * c.kvDim) + c.qDim * c.dModel
         + (c.gatedMLP ? 3 : 2) * c.dModel * c.intermediateSize)
     let prefillFlops = Double(batch * promptTokens) * 2 * blockParameters
-    let result: [String: Any] = [
+    var result: [String: Any] = [
         "model": CommandLine.arguments[1],
         "architecture": c.architecture.rawValue,
         "threads": BLAS.threadCount,
@@ -78,16 +102,26 @@ do {
         "prefill_tokens_per_s": Double(batch * promptTokens) / prefill,
         "prefill_gflops": prefillFlops / prefill / 1e9,
         "extract_middle_tokens_per_s": Double(batch * promptTokens) / extraction,
+        // Blocks 0 ... middle run for the extraction.
+        "extract_middle_gflops": prefillFlops * Double(middle + 1) / Double(c.layerCount) / extraction / 1e9,
         "decode_tokens_per_s": Double(newTokens) / decode,
         "sgemm_gflops": 2 * Double(m) * Double(n) * Double(k) / gemm / 1e9,
         "weight_bytes_f32": model.weightBytes,
         "weight_bytes": model.weightBytes,
         "weight_dtypes": model.storedDTypes.joined(separator: ","),
         "stream_gbps": Double(streamBytes) / streamSeconds / 1e9,
+        "gemv_bf16_gbps": Double(kernelRows * kernelColumns * 2) / gemvBF16 / 1e9,
+        "sgemv_f32_gbps": Double(kernelRows * kernelColumns * 4) / gemvF32 / 1e9,
+        "gemm_bf16_gflops": 2 * Double(m * kernelRows * kernelColumns) / gemmBF16 / 1e9,
+        "gemm_f32_gflops": 2 * Double(m * kernelRows * kernelColumns) / gemmF32 / 1e9,
         "decode_bandwidth_fraction": Double(newTokens) / decode * Double(model.weightBytes) / (Double(streamBytes) / streamSeconds),
         "peak_rss_bytes": peakBeforeCeilings,
         "rss_after_load_bytes": rssAfterLoad,
     ]
+    if skipPrefill {
+        result["prefill_tokens_per_s"] = nil
+        result["prefill_gflops"] = nil
+    }
     let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
 } catch {
