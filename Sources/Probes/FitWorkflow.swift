@@ -16,10 +16,13 @@ public enum FitWorkflow {
         /// 0 skips cross-validation (then `metrics` is null and no sweep is possible).
         public var folds: Int
         public var seed: UInt64
+        /// Random unit directions for the baseline beside every cross-validated AUROC (0 skips it).
+        public var randomDirections: Int
         public var output: URL
 
         public init(path: String, hook: String, layer: Int? = nil, sweep: Bool = false, methods: [ProbeOptions],
-                    folds: Int = 5, seed: UInt64 = 0, output: URL) {
+                    folds: Int = 5, seed: UInt64 = 0,
+                    randomDirections: Int = RandomDirectionBaseline.defaultDirections, output: URL) {
             self.path = path
             self.hook = hook
             self.layer = layer
@@ -27,6 +30,7 @@ public enum FitWorkflow {
             self.methods = methods
             self.folds = folds
             self.seed = seed
+            self.randomDirections = randomDirections
             self.output = output
         }
     }
@@ -47,6 +51,10 @@ public enum FitWorkflow {
         guard request.folds == 0 || request.folds >= 2 else {
             throw ProbeError.invalidOption(name: "cv", value: "\(request.folds)", reason: "use 0 (no cross-validation) or at least 2 folds")
         }
+        guard request.randomDirections >= 0 else {
+            throw ProbeError.invalidOption(name: "random-directions", value: "\(request.randomDirections)",
+                                           reason: "use 0 (no baseline) or a positive count")
+        }
         let input = try ActivationInput(path: request.path)
         let hooks = try input.resolveHooks(request.hook, layer: request.sweep ? nil : request.layer)
         if request.sweep && request.folds == 0 {
@@ -63,7 +71,9 @@ public enum FitWorkflow {
         var lines: [String] = []
         if request.folds >= 2 {
             let result = try LayerSweep.run(hooks: hooks, methods: request.methods, folds: request.folds,
-                                            seed: request.seed) { try input.activations(hook: $0) }
+                                            seed: request.seed, randomDirections: request.randomDirections) {
+                try input.activations(hook: $0)
+            }
             if let best = result.best(method: primary.method) {
                 chosenHook = best.hook
                 metrics = best.metrics
@@ -71,6 +81,10 @@ public enum FitWorkflow {
             sweep = result
             lines.append("\(request.folds)-fold cross-validated AUROC (mean ± std over folds):")
             lines.append(result.text)
+            lines.append("AUROC is signed (the probe's direction from its training folds, never flipped); "
+                + "R@1%FPR: recall with the threshold set on training-fold clean rows only"
+                + (request.randomDirections > 0
+                    ? "; random: \(request.randomDirections) seeded unit directions on the same rows" : ""))
         }
         let data = try input.activations(hook: chosenHook)
         let probe = try ProbeTrainer.fit(data, options: primary)
@@ -85,7 +99,12 @@ public enum FitWorkflow {
             sweepURL = url
             lines.append("wrote \(url.path)")
         }
-        let summary = metrics.map { String(format: ", CV AUROC %.3f ± %.3f", $0.aurocMean, $0.aurocStd) } ?? ""
+        var summary = metrics.map { String(format: ", CV AUROC %.3f ± %.3f", $0.aurocMean, $0.aurocStd) } ?? ""
+        if let recall = metrics?.recallAtFPR1Clean { summary += String(format: ", R@1%%FPR %.3f", recall) }
+        if let baseline = metrics?.randomBaseline {
+            summary += String(format: "; random |AUROC| median %.3f, best %.3f", baseline.medianAbsAUROC,
+                              baseline.bestAbsAUROC)
+        }
         lines.append("wrote \(request.output.path) (\(primary.method.rawValue) at \(chosenHook)\(summary))")
         return Report(probe: file, sweep: sweep, sweepURL: sweepURL, text: lines.joined(separator: "\n"))
     }

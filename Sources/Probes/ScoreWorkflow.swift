@@ -24,10 +24,15 @@ public enum ScoreWorkflow {
         }
     }
 
-    /// Refuses a file without the probe's hook or with another d_model.
-    public static func run(probePath: String, filePath: String, bootstrapResamples: Int = 0, seed: UInt64 = 0)
-        throws -> Report
+    /// Refuses a file without the probe's hook or with another d_model. `seed` drives the
+    /// bootstrap and the `randomDirections` baseline directions (0 skips the baseline).
+    public static func run(probePath: String, filePath: String, bootstrapResamples: Int = 0, seed: UInt64 = 0,
+                           randomDirections: Int = RandomDirectionBaseline.defaultDirections) throws -> Report
     {
+        guard randomDirections >= 0 else {
+            throw ProbeError.invalidOption(name: "random-directions", value: "\(randomDirections)",
+                                           reason: "use 0 (no baseline) or a positive count")
+        }
         let file = try ProbeFile.read(from: URL(fileURLWithPath: probePath))
         let input = try ActivationInput(path: filePath)
         guard input.source.dModel == file.dModel else {
@@ -38,7 +43,8 @@ public enum ScoreWorkflow {
         }
         let data = try input.activations(hook: file.hook)
         let probe = file.probe
-        let evaluation = try probe.evaluate(on: data, bootstrapResamples: bootstrapResamples, seed: seed)
+        let evaluation = try probe.evaluate(on: data, bootstrapResamples: bootstrapResamples, seed: seed,
+                                            randomDirections: randomDirections)
         let test = try data.labeledOnly()
         let scores = try probe.scores(test)
         var roc: [Report.RocPoint] = []
@@ -53,7 +59,18 @@ public enum ScoreWorkflow {
             lines.append("warning: \(filePath) was extracted from model \(input.source.model) (sha256 \(input.source.modelSHA256.prefix(12))…), the probe from \(file.model ?? "?") (sha256 \((file.modelSHA256 ?? "").prefix(12))…)")
         }
         lines.append("\(file.method.rawValue) probe at \(file.hook) on \(evaluation.rows) labelled rows (\(evaluation.positives) positive)")
-        lines.append(String(format: "AUROC              %.4f", evaluation.auroc))
+        lines.append(String(format: "AUROC              %.4f (signed: the probe's own direction, never flipped)",
+                            evaluation.auroc))
+        if let baseline = evaluation.randomBaseline {
+            lines.append(String(format: "random directions  median |AUROC| %.4f, best %.4f (%d unit directions, seed %llu)",
+                                baseline.medianAbsAUROC, baseline.bestAbsAUROC, baseline.directions, baseline.seed))
+        }
+        if let recall = evaluation.recallAtFPR1Clean {
+            let random = evaluation.randomBaseline.map { String(format: "; random median %.3f", $0.medianRecallAtFPR1) } ?? ""
+            lines.append(String(format: "recall @ 1%% FPR    %.4f (threshold %.4g set on the %d clean rows only, their FPR %.4f",
+                                recall.recall, recall.threshold, recall.calibrationRows, recall.falsePositiveRate)
+                + random + ")")
+        }
         if let interval = evaluation.aurocInterval {
             lines.append(String(format: "AUROC %.0f%% CI       [%.4f, %.4f] (%d stratified bootstrap resamples)",
                                 interval.confidence * 100, interval.low, interval.high, interval.resamples))

