@@ -45,6 +45,8 @@ public enum PromptSetError: Error, CustomStringConvertible, Equatable, Sendable 
 public struct PromptSet: Sendable, Equatable {
     public let name: String
     public let records: [LabelledPrompt]
+    /// The 1-based line of each record in the file (blank lines are skipped, so not `i + 1`).
+    public let lines: [Int]
     /// SHA-256 of the file's bytes (lower-case hex), stored as `prompt_file_sha256`.
     public let sha256: String
 
@@ -64,6 +66,7 @@ public struct PromptSet: Sendable, Equatable {
             throw PromptSetError.unreadable(file: name, reason: "not valid UTF-8")
         }
         var records: [LabelledPrompt] = []
+        var lineNumbers: [Int] = []
         let decoder = JSONDecoder()
         // "\r\n" is one Character in Swift, so CRLF files need it named as a separator too.
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
@@ -78,9 +81,11 @@ public struct PromptSet: Sendable, Equatable {
                 throw PromptSetError.invalidLine(file: name, line: number, problem: "not valid JSON")
             }
             records.append(try Self.record(from: value, file: name, line: number, labelNamesGroup: labelNamesGroup))
+            lineNumbers.append(number)
         }
         guard !records.isEmpty else { throw PromptSetError.emptyFile(file: name) }
         self.records = records
+        self.lines = lineNumbers
     }
 
     private static func record(from value: JSONValue, file: String, line: Int, labelNamesGroup: Bool) throws -> LabelledPrompt {

