@@ -42,6 +42,8 @@ public final class ActivationWriter {
     private var actRowsOnDisk: Int
     private var pendingRows: [String: [Float]]
     private var finished = false
+    /// A write failed: the file is left as the last commit wrote it.
+    private var failed = false
     /// The file this writer holds, as it was when opened or renamed into place.
     private let identity: FileIdentity?
     /// Whether this writer made the file (rather than resuming one).
@@ -175,11 +177,28 @@ public final class ActivationWriter {
         return fields.first { $0.1 != $0.2 }
     }
 
-    /// Appends `batch`, flushes, then commits it by advancing `n_done`.
+    /// Appends `batch`, flushes, then commits it by advancing `n_done`. After a failed write
+    /// (a full disk) the file keeps what its last commit left and this writer refuses more.
     public func append(batch: ActivationBatch) throws {
         guard !finished else { throw ActivationStoreError.alreadyFinished(path: path) }
+        if failed { throw ActivationStoreError.cannotWrite(path: path, reason: "an earlier write failed (resume the file)") }
         try batch.validate(for: metadata, path: path)
         try checkStillInPlace()
+        try stopAfterFailure { try write(batch) }
+    }
+
+    /// Runs `body`; if it throws, no later write (the flush at close included) reaches the file.
+    private func stopAfterFailure(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch {
+            failed = true
+            file.refuseFurtherWrites()
+            throw error
+        }
+    }
+
+    private func write(_ batch: ActivationBatch) throws {
         let k = batch.count
         guard k > 0 else { return }
         let newDone = nDone + k
@@ -260,12 +279,15 @@ public final class ActivationWriter {
     /// Writes any rows still held back, marks the file complete (`complete = 1`); no further appends.
     public func finish() throws {
         guard !finished else { return }
+        if failed { throw ActivationStoreError.cannotWrite(path: path, reason: "an earlier write failed (resume the file)") }
         try checkStillInPlace()
-        try writeActivations([:], final: true)
-        try file.flush()
-        try commit()
-        try file.setAttribute(ActivationSchema.Attribute.complete, .int(1))
-        try file.flush()
+        try stopAfterFailure {
+            try writeActivations([:], final: true)
+            try file.flush()
+            try commit()
+            try file.setAttribute(ActivationSchema.Attribute.complete, .int(1))
+            try file.flush()
+        }
         finished = true
     }
 

@@ -1,4 +1,5 @@
 import CHDF5
+import Foundation
 
 /// An object that holds links to groups and datasets: a file (its root group) or a group.
 public class HDF5Container: HDF5Object {
@@ -98,7 +99,9 @@ public final class HDF5File: HDF5Container {
             let fid = H5Fopen(path, flags, access.id)
             do {
                 return HDF5File(id: try HDF5Library.check(fid, "open file", path: path), path: path)
-            } catch let error as HDF5Error where error.libraryMessage.contains("unable to lock file") {
+            } catch let error as HDF5Error where error.libraryMessage.contains("unable to lock file")
+                        || error.libraryMessage == String(cString: strerror(EWOULDBLOCK)) {
+                // flock's EWOULDBLOCK: another process has the file open for writing.
                 throw ActivationStoreError.locked(path: path)
             }
         }
@@ -108,6 +111,28 @@ public final class HDF5File: HDF5Container {
     public func flush() throws {
         try HDF5Library.locked {
             try check(H5Fflush(id, H5F_SCOPE_GLOBAL), "flush")
+        }
+    }
+
+    /// After a failed write (a full disk): makes every later write to this file fail, so the
+    /// flush that closing it does cannot reach the disk. The file then stays as its last
+    /// successful flush left it; otherwise closing writes a superblock whose end-of-file
+    /// counts the space the failed write was given, and libhdf5 then refuses the file as
+    /// truncated. The file's descriptor is pointed at /dev/null opened read-only (its number
+    /// stays taken, so no later open can receive it; libhdf5's lock on the file goes with the
+    /// old descriptor).
+    func refuseFurtherWrites() {
+        HDF5Library.locked {
+            var handle: UnsafeMutableRawPointer?
+            guard H5Fget_vfd_handle(id, sl_H5P_DEFAULT(), &handle) >= 0, let handle else {
+                _ = HDF5Library.takeErrorMessages()
+                return
+            }
+            let descriptor = handle.load(as: Int32.self)
+            let null = Foundation.open("/dev/null", O_RDONLY)
+            guard null >= 0 else { return }
+            _ = dup2(null, descriptor)
+            _ = Foundation.close(null)
         }
     }
 

@@ -23,7 +23,13 @@ enum HDF5Library {
     /// Creating it also initialises the library and stops HDF5 printing its error stack to
     /// stderr (every failure becomes a thrown `HDF5Error`); Swift runs this exactly once,
     /// before the first caller can take the lock.
+    ///
+    /// libhdf5's own exit handler is turned off: it closes every file still open, and a file
+    /// whose flush already failed (a full disk) crashes it inside libhdf5 (seen as exit 139
+    /// after a clean error). Nothing relies on it: writers flush explicitly, and what a
+    /// writer had not flushed is what a killed run loses anyway.
     private static let lock: NSRecursiveLock = {
+        H5dont_atexit()
         H5open()
         H5Eset_auto2(sl_H5E_DEFAULT(), nil, nil)
         return NSRecursiveLock()
