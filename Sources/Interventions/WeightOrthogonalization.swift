@@ -21,24 +21,16 @@ public enum WeightOrthogonalization {
         let d = config.dModel
         var rowProjected: Set<String> = []     // tensors whose rows live in the residual stream
         var columnProjected: Set<String> = []  // (d, in) tensors whose columns do
-        var embeddingName: String
-        if config.architecture.isLlamaFamily {
-            embeddingName = "model.embed_tokens.weight"
-            for l in 0..<config.layerCount {
-                let p = "model.layers.\(l)."
-                columnProjected.insert(p + "self_attn.o_proj.weight")
-                columnProjected.insert(p + "mlp.down_proj.weight")
-                rowProjected.insert(p + "self_attn.o_proj.bias")
-                rowProjected.insert(p + "mlp.down_proj.bias")
-            }
-        } else {
-            let prefix = checkpoint.entry("transformer.wte.weight") != nil ? "transformer." : ""
-            embeddingName = prefix + "wte.weight"
-            rowProjected.insert(prefix + "wpe.weight")
-            for l in 0..<config.layerCount {
-                let p = "\(prefix)h.\(l)."
-                for name in ["attn.c_proj.weight", "attn.c_proj.bias", "mlp.c_proj.weight", "mlp.c_proj.bias"] {
-                    rowProjected.insert(p + name)
+        // The architecture's file says which matrices write into the residual stream.
+        let names = try config.weightNames(has: { checkpoint.entry($0) != nil })
+        let embeddingName = names.embedding
+        if let positions = names.positionEmbedding { rowProjected.insert(positions) }
+        for block in names.blocks {
+            for writer in [block.output, block.mlpOut] {
+                for part in writer.parts {
+                    // nn.Linear (d, in): columns live in the stream; Conv1D (in, d): rows do.
+                    if writer.layout == .outputMajor { columnProjected.insert(part.weight) } else { rowProjected.insert(part.weight) }
+                    if let bias = part.bias { rowProjected.insert(bias) }
                 }
             }
         }

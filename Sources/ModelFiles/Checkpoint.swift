@@ -74,6 +74,35 @@ public final class Checkpoint: Sendable {
         return try file.tensor(name)
     }
 
+    /// The tensor as stored (a view into the memory map), checked against `shape` when given.
+    public func weights(_ name: String, shape: [Int]? = nil) throws -> WeightMatrix {
+        guard let file = files[name] else {
+            throw ModelFileError(file: fileNames.count == 1 ? fileNames[0] : "model.safetensors.index.json",
+                                 "missing tensor \(name)")
+        }
+        if let shape, let entry = file.entries[name], entry.shape != shape {
+            throw ModelFileError(file: fileName(of: name), "tensor \(name) has shape \(entry.shape), expected \(shape)")
+        }
+        return try file.weights(name)
+    }
+
+    /// Tells the kernel the mapped pages of `name` are no longer needed (after widening a copy).
+    public func releasePages(of name: String) {
+        guard let file = files[name], let entry = file.entries[name] else { return }
+        file.releasePages(entry.byteRange)
+    }
+
+    /// Elements and bytes of `names` as stored.
+    public func size(of names: [String]) -> (elements: Int, bytes: Int) {
+        var elements = 0, bytes = 0
+        for name in Set(names) {
+            guard let entry = entry(name) else { continue }
+            elements += entry.elementCount
+            bytes += entry.byteRange.count
+        }
+        return (elements, bytes)
+    }
+
     /// The dtypes the weights are stored in, e.g. ["BF16"].
     public var storedDTypes: [String] {
         Array(Set(files.compactMap { name, file in file.entries[name]?.dtype.rawValue })).sorted()

@@ -1,3 +1,4 @@
+import Tensors
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -5,7 +6,7 @@ import Darwin
 #endif
 
 /// A read-only memory map of a whole file, unmapped when released.
-public final class MappedFile: @unchecked Sendable {
+public final class MappedFile: WeightStorageOwner, @unchecked Sendable {
     public let path: String
     public let count: Int
     private let base: UnsafeMutableRawPointer?

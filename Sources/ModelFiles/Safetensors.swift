@@ -65,8 +65,10 @@ public final class SafetensorsFile: Sendable {
             throw ModelFileError(file: name, "header is not a JSON object")
         }
         let dataLength = file.count - dataStart
+        let fractional = Self.tensorsWithFractionalIntegers(header)
         var entries: [String: SafetensorsEntry] = [:]
         var metadata: [String: String] = [:]
+        var ranges: [(begin: Int, end: Int, name: String)] = []
         for (key, value) in object {
             if key == "__metadata__" {
                 guard let pairs = value.objectValue else {
@@ -84,30 +86,62 @@ public final class SafetensorsFile: Sendable {
             guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
                 throw ModelFileError(file: name, "tensor \(key): unsupported dtype \"\(dtypeName)\" (expected one of \(SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard let shape = Self.integers(value["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
+            guard !fractional.contains(key + "/shape"), let shape = Self.integers(value["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
                 throw ModelFileError(file: name, "tensor \(key): shape is not a list of non-negative integers")
             }
-            guard let offsets = Self.integers(value["data_offsets"]), offsets.count == 2 else {
+            guard !fractional.contains(key + "/data_offsets"), let offsets = Self.integers(value["data_offsets"]), offsets.count == 2 else {
                 throw ModelFileError(file: name, "tensor \(key): data_offsets is not a pair of integers")
             }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, begin <= end, end <= dataLength else {
                 throw ModelFileError(file: name, "tensor \(key): data_offsets [\(begin), \(end)] run past the data section (\(dataLength) bytes)")
             }
-            var elements = 1
+            // Checked arithmetic: a shape such as [2^62] must be an error, not a trap.
+            var bytes = dtype.byteSize
             for d in shape {
-                let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+                let (product, overflow) = bytes.multipliedReportingOverflow(by: d)
                 guard !overflow else { throw ModelFileError(file: name, "tensor \(key): shape \(shape) overflows") }
-                elements = product
+                bytes = product
             }
-            guard end - begin == elements * dtype.byteSize else {
-                throw ModelFileError(file: name, "tensor \(key): \(end - begin) bytes do not hold shape \(shape) of \(dtypeName) (\(elements * dtype.byteSize) bytes)")
+            guard end - begin == bytes else {
+                throw ModelFileError(file: name, "tensor \(key): \(end - begin) bytes do not hold shape \(shape) of \(dtypeName) (\(bytes) bytes)")
             }
             entries[key] = SafetensorsEntry(name: key, dtype: dtype, shape: shape,
                                             byteRange: (dataStart + begin)..<(dataStart + end))
+            ranges.append((begin, end, key))
+        }
+        // As the reference implementation validates: tensors tile the data section exactly, in
+        // offset order, with no overlap and no gap.
+        ranges.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        var expected = 0
+        for r in ranges {
+            guard r.begin == expected else {
+                throw ModelFileError(file: name, "tensor \(r.name): data_offsets start at \(r.begin), expected \(expected) (tensors overlap or leave a gap)")
+            }
+            expected = r.end
+        }
+        guard expected == dataLength else {
+            throw ModelFileError(file: name, "tensors end at byte \(expected) of a \(dataLength)-byte data section")
         }
         self.entries = entries
         self.metadata = metadata
+    }
+
+    /// "tensor/field" for each tensor whose `shape` or `data_offsets` hold a number written with a fraction or an
+    /// exponent (`4.0`, `1e2`): JSON decoding would read them as integers, the reference
+    /// implementation rejects them.
+    private static func tensorsWithFractionalIntegers(_ header: Data) -> Set<String> {
+        guard let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any] else { return [] }
+        var found = Set<String>()
+        for (name, value) in object {
+            guard let entry = value as? [String: Any] else { continue }
+            for field in ["shape", "data_offsets"] {
+                for number in entry[field] as? [Any] ?? [] {
+                    if let n = number as? NSNumber, ["d", "f"].contains(String(cString: n.objCType)) { found.insert(name + "/" + field) }
+                }
+            }
+        }
+        return found
     }
 
     private static func integers(_ value: JSONValue?) -> [Int]? {
@@ -136,6 +170,41 @@ public final class SafetensorsFile: Sendable {
             break
         }
     }
+
+    /// The tensor as it is stored, without a copy: a view into the memory map, read as a
+    /// (rows, columns) matrix whose columns are the last axis (a vector is one row). BF16, F16
+    /// and F32 are used in place; F64 (rare) is narrowed into an owned F32 buffer, and data not
+    /// aligned to its element size (a writer that pads nothing) is copied into one.
+    public func weights(_ name: String) throws -> WeightMatrix {
+        let fileName = (path as NSString).lastPathComponent
+        guard let entry = entries[name] else {
+            throw ModelFileError(file: fileName, "no tensor named \(name)")
+        }
+        let columns = entry.shape.last ?? 1
+        let rows = columns == 0 ? 0 : entry.elementCount / columns
+        let dtype: WeightDType
+        switch entry.dtype {
+        case .f32: dtype = .f32
+        case .f16: dtype = .f16
+        case .bf16: dtype = .bf16
+        case .f64:
+            let t = try tensor(name)
+            return t.storage.withUnsafeBufferPointer { WeightMatrix(copying: $0, rows: rows, columns: columns) }
+        default:
+            throw ModelFileError(file: fileName, "tensor \(name): dtype \(entry.dtype.rawValue) is not a floating-point type (expected F32, F16 or BF16)")
+        }
+        return file.withBytes(entry.byteRange) { raw in
+            guard let base = raw.baseAddress, Int(bitPattern: base) % dtype.byteSize == 0 else {
+                let buffer = WeightBuffer(byteCount: raw.count)
+                if raw.count > 0 { buffer.bytes.copyMemory(from: raw.baseAddress!, byteCount: raw.count) }
+                return WeightMatrix(dtype: dtype, rows: rows, columns: columns, base: UnsafeRawPointer(buffer.bytes), owner: buffer)
+            }
+            return WeightMatrix(dtype: dtype, rows: rows, columns: columns, base: base, owner: file)
+        }
+    }
+
+    /// Releases the mapped pages of `range` (see `MappedFile.release`).
+    public func releasePages(_ range: Range<Int>) { file.release(range) }
 
     /// The tensor converted to Float32; after conversion the file's pages are released.
     public func tensor(_ name: String) throws -> Tensor {

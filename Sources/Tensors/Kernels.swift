@@ -28,44 +28,6 @@ public enum Kernels {
         cblas_sdot(Int32(n), x, 1, y, 1)
     }
 
-    /// RMSNorm, in place: x ← weight ⊙ x / sqrt(mean(x²) + eps).
-    /// x is (rows, width). Matches `LlamaRMSNorm.forward` (transformers/models/llama/modeling_llama.py).
-    @inlinable
-    public static func rmsNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int,
-                               weight: UnsafePointer<Float>, eps: Float) {
-        for r in 0..<rows {
-            let row = x + r * width
-            let meanSquare = dot(row, row, width) / Float(width)
-            let scale = 1 / (meanSquare + eps).squareRoot()
-            for i in 0..<width { row[i] = weight[i] * (row[i] * scale) }
-        }
-    }
-
-    /// RMSNorm from `x` into `out`, both (rows, width).
-    @inlinable
-    public static func rmsNorm(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
-                               rows: Int, width: Int, weight: UnsafePointer<Float>, eps: Float) {
-        out.update(from: x, count: rows * width)
-        rmsNorm(out, rows: rows, width: width, weight: weight, eps: eps)
-    }
-
-    /// LayerNorm from `x` into `out`, both (rows, width): (x − mean) / sqrt(var + eps) · weight + bias,
-    /// biased variance as `torch.nn.LayerNorm`.
-    @inlinable
-    public static func layerNorm(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
-                                 rows: Int, width: Int, weight: UnsafePointer<Float>,
-                                 bias: UnsafePointer<Float>, eps: Float) {
-        for r in 0..<rows {
-            let src = x + r * width
-            let dst = out + r * width
-            let mean = sum(src, width) / Float(width)
-            for i in 0..<width { dst[i] = src[i] - mean }
-            let variance = dot(dst, dst, width) / Float(width)
-            let scale = 1 / (variance + eps).squareRoot()
-            for i in 0..<width { dst[i] = dst[i] * scale * weight[i] + bias[i] }
-        }
-    }
-
     /// Softmax of one row of `n` floats, in place.
     @inlinable
     public static func softmax(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
@@ -117,20 +79,6 @@ public enum Kernels {
             VectorMath.map(x, n) { v in 0.5 * v * (1 + VectorMath.tanh(c * (v + 0.044715 * v * v * v))) }
         case .relu:
             for i in 0..<n where x[i] < 0 { x[i] = 0 }
-        }
-    }
-
-    /// Gated MLP input: out[r, i] = act(gateUp[r, i]) · gateUp[r, width + i], where gateUp is
-    /// (rows, 2·width) holding gate then up projections, and out is (rows, width).
-    @inlinable
-    public static func gatedActivation(_ gateUp: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>,
-                                       rows: Int, width: Int, activation: Activation) {
-        for r in 0..<rows {
-            let gate = gateUp + r * 2 * width
-            activate(gate, width, activation)
-            let up = gate + width
-            let dst = out + r * width
-            for i in 0..<width { dst[i] = gate[i] * up[i] }
         }
     }
 }

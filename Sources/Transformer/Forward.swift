@@ -29,27 +29,6 @@ public struct ForwardOutput {
     }
 }
 
-/// The buffers of one forward pass. They only grow, and are kept by the model between calls so
-/// that decode steps do not allocate and zero fresh memory each time.
-struct Scratch {
-    var normed: [Float] = []     // (tokens, d)
-    var qkv: [Float] = []        // (tokens, qDim + 2·kvDim)
-    var attention: [Float] = []  // (tokens, qDim)
-    var projected: [Float] = []  // (tokens, d)
-    var mlpIn: [Float] = []      // (tokens, mlpIn width)
-    var mlpHidden: [Float] = []  // (tokens, ffn)
-    var scores: [Float] = []     // (longest query run, longest key run)
-    var cos: [Float] = []
-    var sin: [Float] = []
-
-    /// Grows the buffer to at least `count` floats (contents are scratch: never read before written).
-    mutating func ensure(_ field: WritableKeyPath<Scratch, [Float]>, _ count: Int) {
-        if self[keyPath: field].count < count {
-            self[keyPath: field] = [Float](repeating: 0, count: count)
-        }
-    }
-}
-
 extension TransformerModel {
     /// Runs `sequences` (token ids, of any lengths) as one packed batch.
     ///
@@ -61,299 +40,290 @@ extension TransformerModel {
     public func forward(_ sequences: [[Int]], caches: [KVCache]? = nil, sequenceIDs: [Int]? = nil,
                         hooks: Hooks? = nil, logits request: LogitRequest = .last,
                         isPrefill: Bool = true) throws -> ForwardOutput {
-        let c = config
-        let d = c.dModel
         guard !sequences.isEmpty else { return ForwardOutput() }
+        let batch = try PackedBatch(sequences, caches: caches, ids: sequenceIDs, model: self)
+        // Where the pass may stop: after the deepest hooked point, unless logits or caches need
+        // every layer.
+        var stop: HookPoint? = nil
+        if request == .none && caches == nil {
+            guard let deepest = hooks?.deepestPoint else { return ForwardOutput() }
+            if deepest != .finalNormalized { stop = deepest }
+        }
+        let scratch = takeScratch()
+        defer { returnScratch(scratch) }
+        let pass = ForwardPass(model: self, batch: batch, caches: caches, hooks: hooks, stop: stop,
+                               isPrefill: isPrefill, scratch: scratch)
+        var output = ForwardOutput()
+        if pass.embed() { return output }
+        for l in 0..<config.layerCount {
+            output.layersRun += 1
+            if pass.attention(layer: l) || pass.mlp(layer: l) { return output }
+        }
+        if let caches {
+            for (s, seq) in sequences.enumerated() { caches[s].length += seq.count }
+        }
+        if stop != nil { return output }
+        pass.logits(request, into: &output)
+        return output
+    }
+}
+
+/// The rows of one packed batch: every sequence's tokens one after another, no padding rows.
+struct PackedBatch {
+    /// (T) token ids.
+    var tokens: [Int] = []
+    /// For each row, the caller's sequence id and the token's position (cached tokens counted).
+    var rowSequence: [Int] = []
+    var rowPosition: [Int] = []
+    /// Rows of sequence s are rowStart[s] ..< rowStart[s] + lengths[s].
+    var rowStart: [Int] = []
+    var lengths: [Int] = []
+    /// Tokens already in each sequence's cache.
+    var past: [Int] = []
+
+    var rows: Int { tokens.count }
+
+    init(_ sequences: [[Int]], caches: [KVCache]?, ids: [Int]?, model: TransformerModel) throws {
+        let c = model.config
         if let caches, caches.count != sequences.count {
             throw ForwardError("forward: \(caches.count) caches for \(sequences.count) sequences")
         }
-        let ids = sequenceIDs ?? Array(0..<sequences.count)
-        // Row bookkeeping: rows of sequence s are rowStart[s] ..< rowStart[s] + count.
-        var rowStart: [Int] = []
-        var rowSequence: [Int] = []
-        var rowPosition: [Int] = []
-        var tokens: [Int] = []
+        let ids = ids ?? Array(0..<sequences.count)
         for (s, seq) in sequences.enumerated() {
             guard !seq.isEmpty else { throw ForwardError("forward: sequence \(ids[s]) has no tokens") }
-            let past = caches?[s].length ?? 0
+            let before = caches?[s].length ?? 0
+            if let limit = model.maxSequenceLength, before + seq.count > limit {
+                let allow = c.positionEncoding == .rotary ? " (--allow-long-prompts runs it anyway)" : ""
+                throw ForwardError("sequence \(ids[s]) is \(before + seq.count) tokens long; the model allows \(limit) (max_position_embeddings)\(allow)")
+            }
             rowStart.append(tokens.count)
+            lengths.append(seq.count)
+            past.append(before)
             for (i, t) in seq.enumerated() {
                 guard t >= 0 && t < c.vocabSize else {
                     throw ForwardError("token id \(t) in sequence \(ids[s]) is outside the vocabulary (0..<\(c.vocabSize))")
                 }
                 tokens.append(t)
                 rowSequence.append(ids[s])
-                rowPosition.append(past + i)
+                rowPosition.append(before + i)
             }
-            if c.architecture == .gpt2, past + seq.count > c.maxPositions {
-                throw ForwardError("sequence \(ids[s]) is \(past + seq.count) tokens long; GPT-2 has \(c.maxPositions) positions")
+            caches?[s].reserve(before + seq.count)
+        }
+    }
+}
+
+/// The buffers of one forward pass. They only grow, and are kept by the model between calls so
+/// that decode steps do not allocate fresh memory each time.
+final class Scratch {
+    final class Buffer {
+        private(set) var pointer = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        private(set) var capacity = 1
+
+        /// At least `count` floats; contents are scratch, never read before written.
+        @discardableResult
+        func ensure(_ count: Int) -> UnsafeMutablePointer<Float> {
+            if count > capacity {
+                pointer.deallocate()
+                pointer = .allocate(capacity: count)
+                capacity = count
             }
-            caches?[s].reserve(past + seq.count)
+            return pointer
         }
-        let T = tokens.count
 
-        // Where the pass may stop: after the deepest hooked point, unless logits or caches
-        // need every layer.
-        var stopPoint: HookPoint? = .finalNormalized
-        if request == .none && caches == nil {
-            stopPoint = hooks?.deepestPoint
-            if stopPoint == nil { return ForwardOutput() }
-        }
-        func done(_ p: HookPoint) -> Bool { stopPoint.map { p >= $0 && $0 != .finalNormalized } ?? false }
+        deinit { pointer.deallocate() }
+    }
 
-        var x = [Float](repeating: 0, count: T * d)  // the residual stream, (T, d)
-        let qkvWidth = c.qDim + 2 * c.kvDim
-        var longestQuery = 0, longestKeys = 0
-        for (s, seq) in sequences.enumerated() {
-            longestQuery = max(longestQuery, seq.count)
-            longestKeys = max(longestKeys, (caches?[s].length ?? 0) + seq.count)
-        }
-        var scratch = takeScratch()
-        scratch.ensure(\.normed, T * d)
-        scratch.ensure(\.qkv, T * qkvWidth)
-        scratch.ensure(\.attention, T * c.qDim)
-        scratch.ensure(\.projected, T * d)
-        scratch.ensure(\.mlpIn, T * weights.blocks[0].mlpIn.outFeatures)
-        scratch.ensure(\.mlpHidden, c.architecture.isLlamaFamily ? T * c.intermediateSize : 0)
-        scratch.ensure(\.scores, longestQuery * longestKeys)
-        scratch.ensure(\.cos, c.headDim / 2 + 1)
-        scratch.ensure(\.sin, c.headDim / 2 + 1)
-        defer { returnScratch(scratch) }
+    let x = Buffer()          // the residual stream (T, d)
+    let normed = Buffer()     // (T, d)
+    let qkv = Buffer()        // (T, qDim + 2·kvDim)
+    let attention = Buffer()  // (T, qDim)
+    let projected = Buffer()  // (T, d)
+    let mlpIn = Buffer()      // (row block, mlpIn width)
+    let mlpHidden = Buffer()  // (row block, ffn)
+    let scores = Buffer()     // (query block, longest key run)
+    let selected = Buffer()   // (logit rows, d)
+    let tile = WeightTile()
+}
 
-        func hook(_ point: HookPoint, _ buffer: UnsafeMutablePointer<Float>, width: Int) {
-            guard let hooks, hooks.wants(point) else { return }
+/// One forward pass over a packed batch, as the steps `forward` runs in order. Each step returns
+/// true when the pass stops there (after the deepest hooked point).
+struct ForwardPass {
+    let model: TransformerModel
+    let batch: PackedBatch
+    let caches: [KVCache]?
+    let hooks: Hooks?
+    let stop: HookPoint?
+    let isPrefill: Bool
+    let scratch: Scratch
+    let x: UnsafeMutablePointer<Float>
+    /// Rows of the MLP processed at a time, so its (rows, 2·ffn) buffers stay bounded on long prompts.
+    static let mlpRowBlock = 2048
+
+    init(model: TransformerModel, batch: PackedBatch, caches: [KVCache]?, hooks: Hooks?, stop: HookPoint?,
+         isPrefill: Bool, scratch: Scratch) {
+        self.model = model
+        self.batch = batch
+        self.caches = caches
+        self.hooks = hooks
+        self.stop = stop
+        self.isPrefill = isPrefill
+        self.scratch = scratch
+        x = scratch.x.ensure(batch.rows * model.config.dModel)
+    }
+
+    private var config: ModelConfig { model.config }
+    private var T: Int { batch.rows }
+
+    /// Runs the hooks at `point` on (T, width) values at `buffer`; true when the pass stops here.
+    private func emit(_ point: HookPoint, _ buffer: UnsafeMutablePointer<Float>, width: Int) -> Bool {
+        if let hooks, hooks.wants(point) {
             hooks.run(HookActivation(point: point, values: UnsafeMutableBufferPointer(start: buffer, count: T * width),
-                                     rows: T, width: width, sequence: rowSequence, position: rowPosition,
+                                     rows: T, width: width, sequence: batch.rowSequence, position: batch.rowPosition,
                                      isPrefill: isPrefill))
         }
+        return stop == point
+    }
 
-        // Embedding: (T, d) rows of the token embedding, plus learned positions for GPT-2.
-        x.withUnsafeMutableBufferPointer { xb in
-            weights.embedding.withUnsafeBufferPointer { e in
-                for r in 0..<T {
-                    (xb.baseAddress! + r * d).update(from: e.baseAddress! + tokens[r] * d, count: d)
+    private func normalize(_ input: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, rows: Int, _ norm: NormWeights) {
+        let d = config.dModel
+        norm.weight.withUnsafeBufferPointer { w in
+            if let bias = norm.bias {
+                bias.withUnsafeBufferPointer { b in
+                    Normalization.layerForward(out, input, weight: w.baseAddress!, bias: b.baseAddress!, rows: rows, d: d, eps: config.normEps)
                 }
+            } else {
+                Normalization.rmsForward(out, input, weight: w.baseAddress!, rows: rows, d: d, eps: config.normEps)
             }
-            if let positions = weights.positionEmbedding {
-                positions.withUnsafeBufferPointer { pe in
-                    for r in 0..<T {
-                        Kernels.add(xb.baseAddress! + r * d, pe.baseAddress! + rowPosition[r] * d, d)
-                    }
-                }
-            }
-            hook(.embed, xb.baseAddress!, width: d)
         }
-        if done(.embed) { return ForwardOutput() }
+    }
 
-        var layersRun = 0
-        layers: for l in 0..<c.layerCount {
-            let block = weights.blocks[l]
-            layersRun += 1
-            var finished = false
-            x.withUnsafeMutableBufferPointer { xb in
-                let xp = xb.baseAddress!
-                hook(.residPre(l), xp, width: d)
-                if done(.residPre(l)) { finished = true; return }
-                // Attention sub-block.
-                scratch.normed.withUnsafeMutableBufferPointer { nb in
-                    normalize(xp, into: nb.baseAddress!, rows: T, weight: block.norm1Weight, bias: block.norm1Bias)
-                    scratch.qkv.withUnsafeMutableBufferPointer { qb in
-                        block.qkv.apply(nb.baseAddress!, rows: T, into: qb.baseAddress!)
-                    }
-                }
-                attend(layer: l, scratch: &scratch, rowStart: rowStart, sequences: sequences,
-                       rowPosition: rowPosition, caches: caches)
-                scratch.attention.withUnsafeBufferPointer { ab in
-                    scratch.projected.withUnsafeMutableBufferPointer { pb in
-                        block.output.apply(ab.baseAddress!, rows: T, into: pb.baseAddress!)
-                        hook(.attnOut(l), pb.baseAddress!, width: d)
-                        Kernels.add(xp, pb.baseAddress!, T * d)
-                    }
-                }
-                if done(.attnOut(l)) { finished = true; return }
-                hook(.residMid(l), xp, width: d)
-                if done(.residMid(l)) { finished = true; return }
-                // MLP sub-block.
-                scratch.normed.withUnsafeMutableBufferPointer { nb in
-                    normalize(xp, into: nb.baseAddress!, rows: T, weight: block.norm2Weight, bias: block.norm2Bias)
-                    scratch.mlpIn.withUnsafeMutableBufferPointer { mb in
-                        block.mlpIn.apply(nb.baseAddress!, rows: T, into: mb.baseAddress!)
-                        scratch.projected.withUnsafeMutableBufferPointer { pb in
-                            if c.architecture.isLlamaFamily {
-                                scratch.mlpHidden.withUnsafeMutableBufferPointer { hb in
-                                    Kernels.gatedActivation(mb.baseAddress!, into: hb.baseAddress!, rows: T,
-                                                            width: c.intermediateSize, activation: activation)
-                                    block.mlpOut.apply(hb.baseAddress!, rows: T, into: pb.baseAddress!)
-                                }
-                            } else {
-                                Kernels.activate(mb.baseAddress!, T * block.mlpIn.outFeatures, activation)
-                                block.mlpOut.apply(mb.baseAddress!, rows: T, into: pb.baseAddress!)
-                            }
-                            hook(.mlpOut(l), pb.baseAddress!, width: d)
-                            Kernels.add(xp, pb.baseAddress!, T * d)
-                        }
-                    }
-                }
-                if done(.mlpOut(l)) { finished = true; return }
-                hook(.residPost(l), xp, width: d)
-                if done(.residPost(l)) { finished = true; return }
+    /// hook_embed: token embeddings, plus learned positions (GPT-2).
+    func embed() -> Bool {
+        let d = config.dModel
+        let table = model.weights.embedding
+        batch.tokens.withUnsafeBufferPointer { Embedding.forward(x, tokens: $0, table: table.base, dtype: table.dtype, d: d) }
+        if let positions = model.weights.positionEmbedding {
+            let row = scratch.normed.ensure(d)
+            for r in 0..<T {
+                positions.widenRows(batch.rowPosition[r]..<(batch.rowPosition[r] + 1), into: row)
+                Kernels.add(x + r * d, row, d)
             }
-            if finished { break layers }
         }
-        if let caches {
-            for (s, seq) in sequences.enumerated() { caches[s].length += seq.count }
-        }
-        if let stop = stopPoint, stop != .finalNormalized {
-            var output = ForwardOutput()
-            output.layersRun = layersRun
-            return output
-        }
+        return emit(.embed, x, width: d)
+    }
 
-        // Final norm: on every row when hooked, otherwise only on the rows whose logits are asked for.
-        var logitRows: [Int]
+    /// hook_resid_pre, attention, hook_attn_out, hook_resid_mid.
+    func attention(layer l: Int) -> Bool {
+        let c = config, d = c.dModel, block = model.weights.blocks[l]
+        if emit(.residPre(l), x, width: d) { return true }
+        let normed = scratch.normed.ensure(T * d)
+        normalize(x, into: normed, rows: T, block.attentionNorm)
+        let width = c.qDim + 2 * c.kvDim
+        let qkv = scratch.qkv.ensure(T * width)
+        block.qkv.apply(normed, rows: T, into: qkv, tile: scratch.tile)
+        if let rotary = model.rotary {
+            // q heads and k heads are contiguous in a row, and both rotate at its position.
+            for r in 0..<T { rotary.apply(qkv + r * width, heads: c.headCount + c.kvHeadCount, position: batch.rowPosition[r]) }
+        }
+        attend(layer: l, qkv: qkv, width: width)
+        let projected = scratch.projected.ensure(T * d)
+        block.output.apply(scratch.attention.pointer, rows: T, into: projected, tile: scratch.tile)
+        if emit(.attnOut(l), projected, width: d) { return true }
+        Kernels.add(x, projected, T * d)
+        return emit(.residMid(l), x, width: d)
+    }
+
+    /// Causal self-attention of every sequence from qkv (T, q | k | v) into `scratch.attention`
+    /// (T, qDim), keys and values appended to each sequence's cache first when there is one.
+    private func attend(layer l: Int, qkv: UnsafeMutablePointer<Float>, width: Int) {
+        let c = config
+        var scale = 1 / Float(c.headDim).squareRoot()
+        if c.scaleAttentionByInverseLayer { scale /= Float(l + 1) }
+        let out = scratch.attention.ensure(T * c.qDim)
+        var longest = 0
+        for s in batch.lengths.indices {
+            longest = max(longest, CausalAttention.scratchCount(queries: batch.lengths[s], keys: batch.past[s] + batch.lengths[s]))
+        }
+        let scores = scratch.scores.ensure(longest)
+        for s in batch.lengths.indices {
+            let n = batch.lengths[s], past = batch.past[s], r0 = batch.rowStart[s]
+            let q = qkv + r0 * width
+            var keys = UnsafePointer(q + c.qDim), values = UnsafePointer(q + c.qDim + c.kvDim)
+            var ldkv = width
+            if let cache = caches?[s] {
+                for i in 0..<n {
+                    (cache.keys[l] + (past + i) * c.kvDim).update(from: q + i * width + c.qDim, count: c.kvDim)
+                    (cache.values[l] + (past + i) * c.kvDim).update(from: q + i * width + c.qDim + c.kvDim, count: c.kvDim)
+                }
+                keys = UnsafePointer(cache.keys[l])
+                values = UnsafePointer(cache.values[l])
+                ldkv = c.kvDim
+            }
+            let shape = CausalAttention.Shape(queries: n, past: past, heads: c.headCount, kvHeads: c.kvHeadCount,
+                                              headDim: c.headDim, scale: scale, window: c.slidingWindow,
+                                              ldq: width, ldkv: ldkv, ldo: c.qDim)
+            CausalAttention.forward(out + r0 * c.qDim, scores: scores, q: q, keys: keys, values: values, shape)
+        }
+    }
+
+    /// The MLP, hook_mlp_out, hook_resid_post.
+    func mlp(layer l: Int) -> Bool {
+        let c = config, d = c.dModel, block = model.weights.blocks[l]
+        let normed = scratch.normed.ensure(T * d)
+        normalize(x, into: normed, rows: T, block.mlpNorm)
+        let projected = scratch.projected.ensure(T * d)
+        let rowBlock = min(T, Self.mlpRowBlock)
+        let inWidth = block.mlpIn.outFeatures
+        let hiddenIn = scratch.mlpIn.ensure(rowBlock * inWidth)
+        let hidden = c.gatedMLP ? scratch.mlpHidden.ensure(rowBlock * c.intermediateSize) : hiddenIn
+        var r0 = 0
+        while r0 < T {
+            let rows = min(rowBlock, T - r0)
+            block.mlpIn.apply(normed + r0 * d, rows: rows, into: hiddenIn, tile: scratch.tile)
+            if c.gatedMLP {
+                GatedActivation.forward(hidden, gate: hiddenIn, up: hiddenIn + c.intermediateSize, ld: inWidth,
+                                        rows: rows, width: c.intermediateSize, activation: model.activation)
+            } else {
+                Kernels.activate(hiddenIn, rows * inWidth, model.activation)
+            }
+            block.mlpOut.apply(hidden, rows: rows, into: projected + r0 * d, tile: scratch.tile)
+            r0 += rows
+        }
+        if emit(.mlpOut(l), projected, width: d) { return true }
+        Kernels.add(x, projected, T * d)
+        return emit(.residPost(l), x, width: d)
+    }
+
+    /// ln_final.hook_normalized (on every row when hooked, else only on the rows whose logits are
+    /// asked for) and the logits.
+    func logits(_ request: LogitRequest, into output: inout ForwardOutput) {
+        let c = config, d = c.dModel
+        let logitRows: [Int]
         switch request {
         case .none: logitRows = []
         case .all: logitRows = Array(0..<T)
-        case .last: logitRows = sequences.indices.map { rowStart[$0] + sequences[$0].count - 1 }
+        case .last: logitRows = batch.lengths.indices.map { batch.rowStart[$0] + batch.lengths[$0] - 1 }
         }
-        var output = ForwardOutput()
-        output.layersRun = layersRun
-        let finalHooked = hooks?.wants(.finalNormalized) ?? false
-        var selected: [Float]
-        if finalHooked {
-            x.withUnsafeMutableBufferPointer { xb in
-                scratch.normed.withUnsafeMutableBufferPointer { nb in
-                    normalize(xb.baseAddress!, into: nb.baseAddress!, rows: T, weight: weights.finalNormWeight, bias: weights.finalNormBias)
-                    hook(.finalNormalized, nb.baseAddress!, width: d)
-                }
-            }
-            selected = logitRows.count == T ? Array(scratch.normed[0..<(T * d)]) : logitRows.flatMap { scratch.normed[($0 * d)..<(($0 + 1) * d)] }
-        } else {
-            var gathered = logitRows.count == T ? x : logitRows.flatMap { x[($0 * d)..<(($0 + 1) * d)] }
-            selected = [Float](repeating: 0, count: gathered.count)
-            gathered.withUnsafeMutableBufferPointer { g in
-                selected.withUnsafeMutableBufferPointer { s in
-                    normalize(g.baseAddress!, into: s.baseAddress!, rows: logitRows.count, weight: weights.finalNormWeight, bias: weights.finalNormBias)
-                }
-            }
-        }
-        guard !logitRows.isEmpty else { return output }
         let R = logitRows.count
+        let selected = scratch.selected.ensure(max(R, 1) * d)
+        if hooks?.wants(.finalNormalized) ?? false {
+            let normed = scratch.normed.ensure(T * d)
+            normalize(x, into: normed, rows: T, model.weights.finalNorm)
+            _ = emit(.finalNormalized, normed, width: d)
+            for (i, r) in logitRows.enumerated() { (selected + i * d).update(from: normed + r * d, count: d) }
+        } else {
+            let gathered = scratch.normed.ensure(max(R, 1) * d)
+            for (i, r) in logitRows.enumerated() { (gathered + i * d).update(from: x + r * d, count: d) }
+            normalize(gathered, into: selected, rows: R, model.weights.finalNorm)
+        }
+        guard R > 0 else { return }
         var logits = Tensor(zeros: [R, c.vocabSize])
-        let unembedding = weights.unembedding ?? weights.embedding
-        selected.withUnsafeBufferPointer { sb in
-            unembedding.withUnsafeBufferPointer { eb in
-                logits.storage.withUnsafeMutableBufferPointer { lb in
-                    if R <= Linear.gemvRows {
-                        for r in 0..<R {
-                            BLAS.sgemv(m: c.vocabSize, n: d, a: eb.baseAddress!, x: sb.baseAddress! + r * d,
-                                       y: lb.baseAddress! + r * c.vocabSize)
-                        }
-                    } else {
-                        BLAS.sgemm(transB: true, m: R, n: c.vocabSize, k: d, a: sb.baseAddress!, b: eb.baseAddress!, c: lb.baseAddress!)
-                    }
-                }
-            }
+        logits.storage.withUnsafeMutableBufferPointer { lb in
+            WeightProducts.multiply(selected, rows: R, model.weights.unembedding, layout: .outputMajor,
+                                    into: lb.baseAddress!, tile: scratch.tile)
         }
         output.logits = logits
-        output.logitSequence = logitRows.map { rowSequence[$0] }
-        output.logitPosition = logitRows.map { rowPosition[$0] }
-        return output
-    }
-
-    /// RMSNorm (Llama family) or LayerNorm (GPT-2) of (rows, d).
-    private func normalize(_ x: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, rows: Int,
-                           weight: [Float], bias: [Float]?) {
-        weight.withUnsafeBufferPointer { w in
-            if let bias {
-                bias.withUnsafeBufferPointer { b in
-                    Kernels.layerNorm(x, into: out, rows: rows, width: config.dModel, weight: w.baseAddress!,
-                                      bias: b.baseAddress!, eps: config.normEps)
-                }
-            } else {
-                Kernels.rmsNorm(x, into: out, rows: rows, width: config.dModel, weight: w.baseAddress!, eps: config.normEps)
-            }
-        }
-    }
-
-    /// Causal self-attention of every sequence, from `scratch.qkv` (tokens, q | k | v) into
-    /// `scratch.attention` (tokens, qDim). Rotary embeddings are applied to q and k first.
-    /// Matches `eager_attention_forward` (transformers/models/llama/modeling_llama.py) and
-    /// `GPT2Attention._attn`.
-    private func attend(layer l: Int, scratch: inout Scratch, rowStart: [Int], sequences: [[Int]],
-                        rowPosition: [Int], caches: [KVCache]?) {
-        let c = config
-        let hd = c.headDim
-        let qkvWidth = c.qDim + 2 * c.kvDim
-        let group = c.headCount / c.kvHeadCount
-        var scale = 1 / Float(hd).squareRoot()
-        if c.scaleAttentionByInverseLayer { scale /= Float(l + 1) }
-        let T = rowPosition.count
-        scratch.qkv.withUnsafeMutableBufferPointer { qb in
-            let qkv = qb.baseAddress!
-            if let rotary {
-                scratch.cos.withUnsafeMutableBufferPointer { cb in
-                    scratch.sin.withUnsafeMutableBufferPointer { sb in
-                        for r in 0..<T {
-                            let row = qkv + r * qkvWidth
-                            // q heads and k heads are contiguous, and both rotate at this position.
-                            rotary.apply(row, heads: c.headCount + c.kvHeadCount, position: rowPosition[r],
-                                         cos: cb.baseAddress!, sin: sb.baseAddress!)
-                        }
-                    }
-                }
-            }
-            scratch.attention.withUnsafeMutableBufferPointer { ab in
-                scratch.scores.withUnsafeMutableBufferPointer { sb in
-                    for (s, seq) in sequences.enumerated() {
-                        let n = seq.count
-                        let r0 = rowStart[s]
-                        let past = caches?[s].length ?? 0
-                        let total = past + n
-                        let q = qkv + r0 * qkvWidth
-                        var keys: UnsafePointer<Float>
-                        var values: UnsafePointer<Float>
-                        var ld: Int
-                        if let cache = caches?[s] {
-                            // Append this call's keys and values, then attend over the whole cache.
-                            for i in 0..<n {
-                                (cache.keys[l] + (past + i) * c.kvDim).update(from: q + i * qkvWidth + c.qDim, count: c.kvDim)
-                                (cache.values[l] + (past + i) * c.kvDim).update(from: q + i * qkvWidth + c.qDim + c.kvDim, count: c.kvDim)
-                            }
-                            keys = UnsafePointer(cache.keys[l])
-                            values = UnsafePointer(cache.values[l])
-                            ld = c.kvDim
-                        } else {
-                            keys = UnsafePointer(q + c.qDim)
-                            values = UnsafePointer(q + c.qDim + c.kvDim)
-                            ld = qkvWidth
-                        }
-                        let scores = sb.baseAddress!
-                        for h in 0..<c.headCount {
-                            let kvHead = h / group
-                            // scores (n, total) = scale · q_h (n, hd) · k_kvHeadᵀ (hd, total)
-                            BLAS.sgemm(transB: true, m: n, n: total, k: hd, alpha: scale,
-                                       a: q + h * hd, lda: qkvWidth,
-                                       b: keys + kvHead * hd, ldb: ld,
-                                       c: scores, ldc: total)
-                            for i in 0..<n {
-                                let row = scores + i * total
-                                let queryPosition = past + i
-                                var first = 0
-                                if let window = c.slidingWindow { first = max(0, queryPosition - window + 1) }
-                                let allowed = queryPosition + 1 - first
-                                if first > 0 { for j in 0..<first { row[j] = 0 } }
-                                Kernels.softmax(row + first, allowed)
-                                for j in (queryPosition + 1)..<max(total, queryPosition + 1) { row[j] = 0 }
-                            }
-                            // out_h (n, hd) = p (n, total) · v_kvHead (total, hd)
-                            BLAS.sgemm(m: n, n: hd, k: total, a: scores, lda: total,
-                                       b: values + kvHead * hd, ldb: ld,
-                                       c: ab.baseAddress! + r0 * c.qDim + h * hd, ldc: c.qDim)
-                        }
-                    }
-                }
-            }
-        }
+        output.logitSequence = logitRows.map { batch.rowSequence[$0] }
+        output.logitPosition = logitRows.map { batch.rowPosition[$0] }
     }
 }

@@ -88,6 +88,8 @@ extension TransformerModel {
         let stops = stopTokens ?? Set(config.eosTokenIDs)
         var results = prompts.map { _ in Generation(tokens: [], stoppedByEOS: false) }
         guard maxNewTokens > 0, !prompts.isEmpty else { return results }
+        let cachedTokens = prompts.reduce(0) { $0 + $1.count + maxNewTokens }
+        try MemoryBudget.checkKVCache(bytes: cachedTokens * config.layerCount * config.kvDim * 2 * 4, weightBytes: weightBytes)
         let caches = prompts.map { KVCache(config: config, capacity: $0.count + maxNewTokens) }
         var sampler = Sampler(options: sampling, sequences: prompts.count)
         var active = Array(prompts.indices)

@@ -9,11 +9,13 @@ public struct ForwardError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
-/// A Hugging Face causal language model loaded for inference on the CPU: Llama, Mistral, Qwen2
-/// or GPT-2, weights in Float32.
+/// A Hugging Face causal language model loaded for inference on the CPU: any architecture in
+/// `Architectures.all` (Llama, Mistral, Qwen2, GPT-2). Weights stay in their stored dtype,
+/// memory-mapped from the safetensors files, unless `LoadOptions.precision` is `.f32`.
 public final class TransformerModel: @unchecked Sendable {
     public let config: ModelConfig
     public let directory: URL
+    public let options: LoadOptions
     /// Number of parameters as stored in the checkpoint (tied matrices counted once).
     public let parameterCount: Int
     /// The dtypes the weights are stored in on disk, e.g. ["BF16"].
@@ -21,7 +23,7 @@ public final class TransformerModel: @unchecked Sendable {
     /// The weight files, in a stable order.
     public let weightFiles: [String]
     let weights: ModelWeights
-    let rotary: Rotary?
+    let rotary: RotaryEmbedding?
     let activation: Kernels.Activation
     /// Forward-pass buffers kept between calls; a concurrent caller simply allocates its own.
     private let scratchLock = NSLock()
@@ -42,44 +44,55 @@ public final class TransformerModel: @unchecked Sendable {
     }
 
     /// Loads `config.json` and the safetensors weights of a model directory. Fails with a
-    /// one-line error on an unknown architecture, a missing, unused or misshapen tensor.
-    public static func load(directory: URL) throws -> TransformerModel {
+    /// one-line error on an unknown architecture, a missing, unused, misshapen or non-finite
+    /// tensor, or a model that cannot fit in this machine's memory.
+    public static func load(directory: URL, options: LoadOptions = LoadOptions()) throws -> TransformerModel {
         let config = try ModelConfig.load(directory: directory)
         let checkpoint = try Checkpoint(directory: directory)
-        return try TransformerModel(config: config, checkpoint: checkpoint)
+        return try TransformerModel(config: config, checkpoint: checkpoint, options: options)
     }
 
-    public init(config: ModelConfig, checkpoint: Checkpoint) throws {
+    public init(config: ModelConfig, checkpoint: Checkpoint, options: LoadOptions = LoadOptions()) throws {
         self.config = config
         self.directory = checkpoint.directory
-        self.weights = try ModelWeights.load(config, checkpoint: checkpoint)
-        self.rotary = config.architecture.isLlamaFamily ? Rotary(config: config) : nil
+        self.options = options
+        let names = try config.weightNames(has: { checkpoint.entry($0) != nil })
+        let size = checkpoint.size(of: names.used)
+        try MemoryBudget.checkWeights(storedBytes: size.bytes, elements: size.elements, precision: options.precision,
+                                      directory: checkpoint.directory)
+        self.weights = try ModelWeights.load(config, names: names, checkpoint: checkpoint, options: options)
+        self.rotary = config.positionEncoding == .rotary ? Self.rotaryEmbedding(config) : nil
         guard let activation = Kernels.Activation(configName: config.activation) else {
             throw ModelFileError(file: ModelConfig.fileName, "unsupported activation \"\(config.activation)\"")
         }
         self.activation = activation
-        var count = 0
-        for name in checkpoint.tensorNames {
-            if name.hasSuffix(".attn.bias") || name.hasSuffix(".attn.masked_bias") || name.hasSuffix("inv_freq") { continue }
-            if config.tieWordEmbeddings && name == "lm_head.weight" { continue }
-            count += checkpoint.entry(name)?.elementCount ?? 0
-        }
-        parameterCount = count
+        parameterCount = size.elements
         storedDTypes = checkpoint.storedDTypes
         weightFiles = checkpoint.fileNames
+    }
+
+    static func rotaryEmbedding(_ c: ModelConfig) -> RotaryEmbedding {
+        var frequencies = RotaryEmbedding.frequencies(headDim: c.headDim, theta: c.ropeTheta)
+        switch c.ropeScaling {
+        case .none:
+            break
+        case .linear(let factor):
+            frequencies = frequencies.map { $0 / Float(factor) }
+        case .llama3(let factor, let low, let high, let original):
+            frequencies = RotaryEmbedding.llama3Scaled(frequencies, factor: factor, lowFreqFactor: low,
+                                                       highFreqFactor: high, originalMaxPositions: original)
+        }
+        return RotaryEmbedding(headDim: c.headDim, inverseFrequencies: frequencies)
     }
 
     /// The hook points this model has, in forward order.
     public var hookPoints: [HookPoint] { HookPoint.all(layers: config.layerCount) }
 
-    /// Bytes the Float32 weights occupy in memory.
-    public var weightBytes: Int {
-        var n = weights.embedding.count + (weights.positionEmbedding?.count ?? 0)
-            + weights.finalNormWeight.count + (weights.finalNormBias?.count ?? 0) + (weights.unembedding?.count ?? 0)
-        for b in weights.blocks {
-            n += b.norm1Weight.count + (b.norm1Bias?.count ?? 0) + b.norm2Weight.count + (b.norm2Bias?.count ?? 0)
-            for lin in [b.qkv, b.output, b.mlpIn, b.mlpOut] { n += lin.weight.count + (lin.bias?.count ?? 0) }
-        }
-        return n * 4
+    /// Bytes the weights occupy in memory (mapped file pages or owned Float32 copies).
+    public var weightBytes: Int { weights.bytes }
+
+    /// The longest sequence (prompt plus generated tokens) the model accepts.
+    public var maxSequenceLength: Int? {
+        config.positionEncoding == .learned || !options.allowLongPrompts ? config.maxPositions : nil
     }
 }

@@ -1,200 +1,194 @@
+import Dispatch
 import Foundation
 import ModelFiles
 import Tensors
 
-/// A dense layer y = x·Wᵀ + b. Hugging Face `nn.Linear` stores W as (out, in); GPT-2's `Conv1D`
-/// stores it as (in, out) ("input-major"), and is used as stored rather than transposed.
+/// How a model's weights are held in memory.
+public enum WeightPrecision: String, Sendable, CaseIterable {
+    /// As stored: BF16/F16/F32 used in place from the memory-mapped safetensors files.
+    case stored
+    /// Widened to Float32 at load (twice the memory of a BF16 checkpoint).
+    case f32
+}
+
+/// What `TransformerModel.load` may do.
+public struct LoadOptions: Sendable {
+    public var precision: WeightPrecision
+    /// Load weights that hold NaN or ±Inf instead of failing.
+    public var allowNonFinite: Bool
+    /// Let rotary models run prompts longer than `max_position_embeddings`.
+    public var allowLongPrompts: Bool
+
+    public init(precision: WeightPrecision = .stored, allowNonFinite: Bool = false, allowLongPrompts: Bool = false) {
+        self.precision = precision
+        self.allowNonFinite = allowNonFinite
+        self.allowLongPrompts = allowLongPrompts
+    }
+}
+
+/// A dense layer y = x·op(W) + b whose weight is one matrix or several laid side by side in the
+/// output (q | k | v, gate | up): each part writes its own columns, so nothing is concatenated.
 struct Linear: Sendable {
-    var weight: [Float]
-    var bias: [Float]?
+    struct Part: Sendable {
+        let matrix: WeightMatrix
+        /// First output column this part writes.
+        let column: Int
+    }
+    let parts: [Part]
+    let bias: [Float]?
     let inFeatures: Int
     let outFeatures: Int
-    let inputMajor: Bool
-    /// Up to this many rows, one GEMV per row beats one GEMM.
-    static let gemvRows = 2
+    let layout: WeightLayout
 
-    /// out (rows, outFeatures) = x (rows, inFeatures) · W (+ b).
-    @inline(__always)
-    func apply(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
-        weight.withUnsafeBufferPointer { w in
-            if rows <= Linear.gemvRows {
-                // Decode steps have a row or a few: GEMM would pack the whole weight matrix on
-                // every call, which costs as much as the product itself; GEMV streams it once.
-                for r in 0..<rows {
-                    if inputMajor {
-                        BLAS.sgemv(trans: true, m: inFeatures, n: outFeatures, a: w.baseAddress!,
-                                   x: x + r * inFeatures, y: out + r * outFeatures)
-                    } else {
-                        BLAS.sgemv(m: outFeatures, n: inFeatures, a: w.baseAddress!,
-                                   x: x + r * inFeatures, y: out + r * outFeatures)
-                    }
-                }
-            } else {
-                BLAS.sgemm(transB: !inputMajor, m: rows, n: outFeatures, k: inFeatures,
-                           a: x, b: w.baseAddress!, c: out)
-            }
+    /// out (rows, outFeatures) = x (rows, inFeatures) · op(W) (+ b).
+    func apply(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>, tile: WeightTile) {
+        for part in parts {
+            WeightProducts.multiply(x, rows: rows, part.matrix, layout: layout, into: out + part.column,
+                                    ldc: outFeatures, tile: tile)
         }
         if let bias {
-            bias.withUnsafeBufferPointer { b in
-                Kernels.addBias(out, rows: rows, width: outFeatures, bias: b.baseAddress!)
-            }
+            bias.withUnsafeBufferPointer { Kernels.addBias(out, rows: rows, width: outFeatures, bias: $0.baseAddress!) }
         }
     }
 }
 
-/// One transformer block's weights. Llama-family blocks fuse q/k/v into one (q+2kv, d) matrix
-/// and gate/up into one (2·ffn, d) matrix at load time, so each is a single GEMM.
+/// A norm's parameters, widened to Float32 (they are vectors of d values).
+struct NormWeights: Sendable {
+    let weight: [Float]
+    let bias: [Float]?
+}
+
+/// One transformer block's weights, in forward order.
 struct BlockWeights: Sendable {
-    var norm1Weight: [Float]
-    var norm1Bias: [Float]?
+    let attentionNorm: NormWeights
     /// (tokens, d) → (tokens, qDim + 2·kvDim): q, then k, then v.
-    var qkv: Linear
-    var output: Linear
-    var norm2Weight: [Float]
-    var norm2Bias: [Float]?
-    /// Llama family: (tokens, d) → (tokens, 2·ffn), gate then up. GPT-2: c_fc, (tokens, d) → (tokens, ffn).
-    var mlpIn: Linear
-    var mlpOut: Linear
+    let qkv: Linear
+    let output: Linear
+    let mlpNorm: NormWeights
+    /// Gated: (tokens, d) → (tokens, 2·ffn), gate then up. Plain: (tokens, d) → (tokens, ffn).
+    let mlpIn: Linear
+    let mlpOut: Linear
+}
+
+/// All weights of a model: views into the mapped checkpoint (or F32 copies when asked).
+struct ModelWeights: Sendable {
+    /// (vocab, d)
+    let embedding: WeightMatrix
+    /// GPT-2's learned positions: (maxPositions, d).
+    let positionEmbedding: WeightMatrix?
+    let blocks: [BlockWeights]
+    let finalNorm: NormWeights
+    /// (vocab, d); the embedding itself when tied.
+    let unembedding: WeightMatrix
+    /// Bytes the weights occupy in memory (mapped or owned).
+    let bytes: Int
+
+    static func load(_ config: ModelConfig, names: WeightNames, checkpoint: Checkpoint, options: LoadOptions) throws -> ModelWeights {
+        var reader = WeightReader(checkpoint: checkpoint, precision: options.precision)
+        func norm(_ n: NormNames) throws -> NormWeights {
+            NormWeights(weight: try reader.vector(n.weight, config.dModel), bias: try n.bias.map { try reader.vector($0, config.dModel) })
+        }
+        func linear(_ l: LinearNames) throws -> Linear {
+            var parts: [Linear.Part] = []
+            var bias: [Float] = []
+            var column = 0
+            for p in l.parts {
+                parts.append(Linear.Part(matrix: try reader.matrix(p.weight, l.shape(of: p)), column: column))
+                if let b = p.bias { bias += try reader.vector(b, p.outFeatures) }
+                column += p.outFeatures
+            }
+            return Linear(parts: parts, bias: bias.isEmpty ? nil : bias, inFeatures: l.inFeatures,
+                          outFeatures: l.outFeatures, layout: l.layout)
+        }
+        let blocks = try names.blocks.map { b in
+            BlockWeights(attentionNorm: try norm(b.attentionNorm), qkv: try linear(b.qkv), output: try linear(b.output),
+                         mlpNorm: try norm(b.mlpNorm), mlpIn: try linear(b.mlpIn), mlpOut: try linear(b.mlpOut))
+        }
+        let embedding = try reader.matrix(names.embedding, [config.vocabSize, config.dModel])
+        let weights = ModelWeights(
+            embedding: embedding,
+            positionEmbedding: try names.positionEmbedding.map { try reader.matrix($0, [config.maxPositions, config.dModel]) },
+            blocks: blocks, finalNorm: try norm(names.finalNorm),
+            unembedding: try names.unembedding.map { try reader.matrix($0, [config.vocabSize, config.dModel]) } ?? embedding,
+            bytes: reader.bytes)
+        try reader.checkAllUsed(ignoring: names.ignored)
+        if !options.allowNonFinite { try reader.checkFinite() }
+        return weights
+    }
 }
 
 /// Reads tensors by checkpoint name, checks shapes, and remembers which names were used so that
 /// any tensor the architecture does not use is reported rather than silently ignored.
 struct WeightReader {
     let checkpoint: Checkpoint
+    let precision: WeightPrecision
     private(set) var used: Set<String> = []
+    private(set) var bytes = 0
+    private var matrices: [(name: String, matrix: WeightMatrix)] = []
 
-    init(checkpoint: Checkpoint) { self.checkpoint = checkpoint }
+    init(checkpoint: Checkpoint, precision: WeightPrecision) {
+        self.checkpoint = checkpoint
+        self.precision = precision
+    }
 
-    mutating func read(_ name: String, _ shape: [Int]) throws -> [Float] {
+    mutating func matrix(_ name: String, _ shape: [Int]) throws -> WeightMatrix {
         used.insert(name)
-        return try checkpoint.tensor(name, shape: shape).storage
+        var m = try checkpoint.weights(name, shape: shape)
+        if precision == .f32 && m.dtype != .f32 {
+            m = m.widened()
+            checkpoint.releasePages(of: name)
+        }
+        bytes += m.byteCount
+        matrices.append((name, m))
+        return m
     }
 
-    mutating func readIfPresent(_ name: String, _ shape: [Int]) throws -> [Float]? {
-        guard checkpoint.entry(name) != nil else { return nil }
-        return try read(name, shape)
+    mutating func vector(_ name: String, _ count: Int) throws -> [Float] {
+        let m = try matrix(name, [count])
+        return m.floatArray()
     }
 
-    mutating func markUsed(_ name: String) { used.insert(name) }
-
-    /// Fails on the first tensor nobody read, except buffers older checkpoints carry
-    /// (GPT-2's causal-mask `attn.bias`/`attn.masked_bias`, Llama's `rotary_emb.inv_freq`).
-    func checkAllUsed() throws {
-        for name in checkpoint.tensorNames where !used.contains(name) {
-            if name.hasSuffix(".attn.bias") || name.hasSuffix(".attn.masked_bias") || name.hasSuffix("rotary_emb.inv_freq") {
-                continue
-            }
+    /// Fails on the first tensor nobody read, except the ones the architecture says to ignore.
+    func checkAllUsed(ignoring ignored: Set<String>) throws {
+        for name in checkpoint.tensorNames where !used.contains(name) && !ignored.contains(name) {
             throw ModelFileError(file: checkpoint.fileName(of: name), "unused tensor \(name): the architecture has no such weight")
+        }
+    }
+
+    /// Fails naming the first tensor that holds NaN or ±Inf. Scans every weight once (a read of
+    /// the model at memory bandwidth, split over the BLAS threads).
+    func checkFinite() throws {
+        let found = FirstNonFinite(count: matrices.count)
+        let list = matrices
+        DispatchQueue.concurrentPerform(iterations: max(1, min(BLAS.threadCount, list.count))) { worker in
+            let workers = max(1, min(BLAS.threadCount, list.count))
+            for i in stride(from: worker, to: list.count, by: workers) {
+                if let element = list[i].matrix.firstNonFiniteIndex() { found.record(i, element) }
+            }
+        }
+        if let (i, element) = found.first {
+            let name = list[i].name
+            throw ModelFileError(file: checkpoint.fileName(of: name),
+                                 "tensor \(name) holds NaN or Inf (element \(element)); pass --allow-nonfinite to load it anyway")
         }
     }
 }
 
-/// All weights of a model, converted to Float32.
-struct ModelWeights: Sendable {
-    /// (vocab, d)
-    var embedding: [Float]
-    /// GPT-2's learned positions: (maxPositions, d).
-    var positionEmbedding: [Float]?
-    var blocks: [BlockWeights]
-    var finalNormWeight: [Float]
-    var finalNormBias: [Float]?
-    /// (vocab, d); nil when tied to `embedding`.
-    var unembedding: [Float]?
+/// The lowest-indexed tensor with a non-finite value, found by several workers.
+private final class FirstNonFinite: @unchecked Sendable {
+    private let lock = NSLock()
+    private var best: (Int, Int)?
+    init(count: Int) {}
 
-    static func load(_ config: ModelConfig, checkpoint: Checkpoint) throws -> ModelWeights {
-        var reader = WeightReader(checkpoint: checkpoint)
-        let weights = config.architecture.isLlamaFamily
-            ? try loadLlama(config, &reader) : try loadGPT2(config, &reader)
-        try reader.checkAllUsed()
-        return weights
+    func record(_ tensor: Int, _ element: Int) {
+        lock.lock()
+        if best == nil || tensor < best!.0 { best = (tensor, element) }
+        lock.unlock()
     }
 
-    private static func loadLlama(_ c: ModelConfig, _ r: inout WeightReader) throws -> ModelWeights {
-        let d = c.dModel, ffn = c.intermediateSize
-        var blocks: [BlockWeights] = []
-        for l in 0..<c.layerCount {
-            let p = "model.layers.\(l)."
-            let q = try r.read(p + "self_attn.q_proj.weight", [c.qDim, d])
-            let k = try r.read(p + "self_attn.k_proj.weight", [c.kvDim, d])
-            let v = try r.read(p + "self_attn.v_proj.weight", [c.kvDim, d])
-            var qkvBias: [Float]?
-            if c.qkvBias {
-                qkvBias = try r.read(p + "self_attn.q_proj.bias", [c.qDim])
-                    + r.read(p + "self_attn.k_proj.bias", [c.kvDim])
-                    + r.read(p + "self_attn.v_proj.bias", [c.kvDim])
-            }
-            let o = try r.read(p + "self_attn.o_proj.weight", [d, c.qDim])
-            let oBias = c.outputBias ? try r.read(p + "self_attn.o_proj.bias", [d]) : nil
-            let gate = try r.read(p + "mlp.gate_proj.weight", [ffn, d])
-            let up = try r.read(p + "mlp.up_proj.weight", [ffn, d])
-            let down = try r.read(p + "mlp.down_proj.weight", [d, ffn])
-            var gateUpBias: [Float]?
-            var downBias: [Float]?
-            if c.mlpBias {
-                gateUpBias = try r.read(p + "mlp.gate_proj.bias", [ffn]) + r.read(p + "mlp.up_proj.bias", [ffn])
-                downBias = try r.read(p + "mlp.down_proj.bias", [d])
-            }
-            blocks.append(BlockWeights(
-                norm1Weight: try r.read(p + "input_layernorm.weight", [d]),
-                norm1Bias: nil,
-                qkv: Linear(weight: q + k + v, bias: qkvBias, inFeatures: d, outFeatures: c.qDim + 2 * c.kvDim, inputMajor: false),
-                output: Linear(weight: o, bias: oBias, inFeatures: c.qDim, outFeatures: d, inputMajor: false),
-                norm2Weight: try r.read(p + "post_attention_layernorm.weight", [d]),
-                norm2Bias: nil,
-                mlpIn: Linear(weight: gate + up, bias: gateUpBias, inFeatures: d, outFeatures: 2 * ffn, inputMajor: false),
-                mlpOut: Linear(weight: down, bias: downBias, inFeatures: ffn, outFeatures: d, inputMajor: false)))
-        }
-        let embedding = try r.read("model.embed_tokens.weight", [c.vocabSize, d])
-        var unembedding: [Float]?
-        if c.tieWordEmbeddings {
-            // Some tied checkpoints also store lm_head.weight; transformers ignores it.
-            if r.checkpoint.entry("lm_head.weight") != nil { r.markUsed("lm_head.weight") }
-        } else {
-            unembedding = try r.read("lm_head.weight", [c.vocabSize, d])
-        }
-        return ModelWeights(embedding: embedding, positionEmbedding: nil, blocks: blocks,
-                            finalNormWeight: try r.read("model.norm.weight", [d]), finalNormBias: nil,
-                            unembedding: unembedding)
-    }
-
-    private static func loadGPT2(_ c: ModelConfig, _ r: inout WeightReader) throws -> ModelWeights {
-        let d = c.dModel, ffn = c.intermediateSize
-        // transformers saves GPT2LMHeadModel with a "transformer." prefix; OpenAI's original
-        // checkpoints (and GPT2Model) have none.
-        let prefix = r.checkpoint.entry("transformer.wte.weight") != nil ? "transformer." : ""
-        var blocks: [BlockWeights] = []
-        for l in 0..<c.layerCount {
-            let p = "\(prefix)h.\(l)."
-            blocks.append(BlockWeights(
-                norm1Weight: try r.read(p + "ln_1.weight", [d]),
-                norm1Bias: try r.read(p + "ln_1.bias", [d]),
-                qkv: Linear(weight: try r.read(p + "attn.c_attn.weight", [d, 3 * d]),
-                            bias: try r.read(p + "attn.c_attn.bias", [3 * d]),
-                            inFeatures: d, outFeatures: 3 * d, inputMajor: true),
-                output: Linear(weight: try r.read(p + "attn.c_proj.weight", [d, d]),
-                               bias: try r.read(p + "attn.c_proj.bias", [d]),
-                               inFeatures: d, outFeatures: d, inputMajor: true),
-                norm2Weight: try r.read(p + "ln_2.weight", [d]),
-                norm2Bias: try r.read(p + "ln_2.bias", [d]),
-                mlpIn: Linear(weight: try r.read(p + "mlp.c_fc.weight", [d, ffn]),
-                              bias: try r.read(p + "mlp.c_fc.bias", [ffn]),
-                              inFeatures: d, outFeatures: ffn, inputMajor: true),
-                mlpOut: Linear(weight: try r.read(p + "mlp.c_proj.weight", [ffn, d]),
-                               bias: try r.read(p + "mlp.c_proj.bias", [d]),
-                               inFeatures: ffn, outFeatures: d, inputMajor: true)))
-        }
-        let embedding = try r.read(prefix + "wte.weight", [c.vocabSize, d])
-        var unembedding: [Float]?
-        if c.tieWordEmbeddings {
-            if r.checkpoint.entry("lm_head.weight") != nil { r.markUsed("lm_head.weight") }
-        } else {
-            unembedding = try r.read("lm_head.weight", [c.vocabSize, d])
-        }
-        return ModelWeights(embedding: embedding,
-                            positionEmbedding: try r.read(prefix + "wpe.weight", [c.maxPositions, d]),
-                            blocks: blocks,
-                            finalNormWeight: try r.read(prefix + "ln_f.weight", [d]),
-                            finalNormBias: try r.read(prefix + "ln_f.bias", [d]),
-                            unembedding: unembedding)
+    var first: (Int, Int)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return best
     }
 }

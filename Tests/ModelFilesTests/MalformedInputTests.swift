@@ -83,6 +83,47 @@ func safetensorsBytes(header: String, data: [UInt8]) -> Data {
                         contains: "unsupported dtype \"F33\"")
     }
 
+    /// Shapes whose byte count overflows Int are an error, never a trap (fuzzing found these).
+    @Test func shapeWhoseByteCountOverflows() throws {
+        try expectError(safetensorsBytes(header: #"{"w":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
+                        contains: "overflows")
+        try expectError(safetensorsBytes(header: #"{"w":{"dtype":"F16","shape":[2147483648,2147483648],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
+                        contains: "overflows")
+    }
+
+    /// As the reference implementation: tensors tile the data section with no overlap and no gap.
+    @Test func overlappingOrGappedOffsets() throws {
+        try expectError(safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
+                                         data: [UInt8](repeating: 0, count: 12)),
+                        contains: "overlap or leave a gap")
+        try expectError(safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: [UInt8](repeating: 0, count: 8)),
+                        contains: "overlap or leave a gap")
+        try expectError(safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: [UInt8](repeating: 0, count: 8)),
+                        contains: "tensors end at byte 4 of a 8-byte data section")
+    }
+
+    @Test func fractionalOffsets() throws {
+        try expectError(safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4.5]}}"#, data: [UInt8](repeating: 0, count: 8)),
+                        contains: "data_offsets is not a pair of integers")
+        try expectError(safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0.0,4.0]}}"#, data: [UInt8](repeating: 0, count: 4)),
+                        contains: "data_offsets is not a pair of integers")
+    }
+
+    /// BF16 and F16 tensors are used where they lie in the map, F32 likewise.
+    @Test func weightsAreViewsOfTheMap() throws {
+        let dir = try TemporaryDirectory()
+        let a = Tensor(shape: [2, 4], storage: [1, -2, 0.5, 3.25, 1e-3, -7, 8, 9])
+        for stored in [SafetensorsWriter.StoredType.bf16, .f16, .f32] {
+            let url = dir.file("w-\(stored.rawValue).safetensors")
+            try SafetensorsWriter.write(["a": a], to: url, as: stored)
+            let file = try SafetensorsFile(path: url.path)
+            let w = try file.weights("a")
+            #expect(w.dtype.rawValue == stored.rawValue && w.rows == 2 && w.columns == 4)
+            #expect(w.owner is MappedFile, "\(stored.rawValue) was copied")
+            #expect(w.floatArray() == (try file.tensor("a")).storage)
+        }
+    }
+
     @Test func headerNotJSON() throws {
         try expectError(safetensorsBytes(header: "{not json", data: []), contains: "not a JSON object")
     }

@@ -5,7 +5,7 @@ import Tensors
 
 /// Golden parity with Hugging Face `transformers` (scripts/reference/inference/make_fixtures.py).
 @Suite struct HuggingFaceParityTests {
-    static let models = ["llama-tied", "llama-bf16", "qwen2-f16", "mistral-sharded", "gpt2"]
+    static let models = ["llama-tied", "llama-bf16", "qwen2-f16", "mistral-sharded", "gpt2", "llama-bf16-wide"]
 
     /// Hidden states and logits of each prompt run alone.
     @Test(arguments: models)

@@ -49,8 +49,8 @@ public final class TrainingModel {
     public var parameters: [Float]
     /// dloss/dparameters of the last `lossAndGradients` call, same layout.
     public var gradients: [Float]
-    private let cosTable: [Float]
-    private let sinTable: [Float]
+    /// The same rotary embedding the inference forward uses.
+    private let rotary: RotaryEmbedding
 
     /// Per-layer saved activations, sized for the last batch.
     private struct LayerActs {
@@ -78,7 +78,7 @@ public final class TrainingModel {
         self.parameters = parameters
         gradients = [Float](repeating: 0, count: layout.count)
         let s = layout.shape
-        (cosTable, sinTable) = Layers.rotaryTables(positions: s.maxPositions, headDim: s.headDim, theta: s.ropeTheta)
+        rotary = RotaryEmbedding(headDim: s.headDim, inverseFrequencies: RotaryEmbedding.frequencies(headDim: s.headDim, theta: s.ropeTheta))
         acts = Array(repeating: LayerActs(), count: s.layers)
     }
 
@@ -103,16 +103,19 @@ public final class TrainingModel {
         }
         var x = zeros(N * d)        // residual stream (N, d)
         var tmp = zeros(N * d)      // (N, d)
+        let tokens = batch.tokens.map { Int($0) }
         let loss: Float = parameters.withUnsafeBufferPointer { wp in
             let w = wp.baseAddress!
             // ---- forward ----
-            x.withUnsafeMutableBufferPointer { Layers.embeddingForward($0.baseAddress!, batch.tokens, w + layout.embed, d: d) }
+            x.withUnsafeMutableBufferPointer { xb in
+                tokens.withUnsafeBufferPointer { Embedding.forward(xb.baseAddress!, tokens: $0, table: UnsafeRawPointer(w + layout.embed), dtype: .f32, d: d) }
+            }
             for l in 0..<s.layers {
                 let o = layout.blocks[l]
                 forwardBlock(&acts[l], x: &x, tmp: &tmp, w: w, o: o, B: B, T: T, N: N, d: d, f: f, H: H, hd: hd)
             }
             finalInput = x
-            Layers.rmsNormForward(&finalNormed, &finalRstd, finalInput, w + layout.finalNorm, rows: N, d: d, eps: s.normEps)
+            Normalization.rmsForward(&finalNormed, rstd: &finalRstd, finalInput, weight: w + layout.finalNorm, rows: N, d: d, eps: s.normEps)
             Layers.linearForward(&logits, finalNormed, w + layout.lmHead, rows: N, inFeatures: d, outFeatures: V)
             return Layers.crossEntropyForwardBackward(&logits, targets: batch.targets, weights: weights, vocab: V)
         }
@@ -126,13 +129,15 @@ public final class TrainingModel {
                 var dnormed = zeros(N * d)  // (N, d)
                 Layers.linearBackward(&dnormed, g + layout.lmHead, logits, finalNormed, w + layout.lmHead,
                                       rows: N, inFeatures: d, outFeatures: V, accumulate: false)
-                Layers.rmsNormBackward(&dx, g + layout.finalNorm, dnormed, finalInput, w + layout.finalNorm, finalRstd, rows: N, d: d)
+                Normalization.rmsBackward(&dx, dweight: g + layout.finalNorm, dnormed, finalInput, weight: w + layout.finalNorm, rstd: finalRstd, rows: N, d: d)
                 var scratch = BackwardScratch(N: N, d: d, f: f, T: T)
                 for l in stride(from: s.layers - 1, through: 0, by: -1) {
                     backwardBlock(acts[l], dx: &dx, scratch: &scratch, w: w, g: g, o: layout.blocks[l],
                                   B: B, T: T, N: N, d: d, f: f, H: H, hd: hd)
                 }
-                dx.withUnsafeBufferPointer { Layers.embeddingBackward(g + layout.embed, $0.baseAddress!, batch.tokens, d: d) }
+                dx.withUnsafeBufferPointer { dxb in
+                    tokens.withUnsafeBufferPointer { Embedding.backward(g + layout.embed, dxb.baseAddress!, tokens: $0, d: d) }
+                }
             }
         }
         return loss
@@ -142,20 +147,36 @@ public final class TrainingModel {
                               o: ParameterLayout.BlockOffsets, B: Int, T: Int, N: Int, d: Int, f: Int, H: Int, hd: Int) {
         let eps = layout.shape.normEps
         a.input = x
-        Layers.rmsNormForward(&a.norm1, &a.rstd1, a.input, w + o.norm1, rows: N, d: d, eps: eps)
+        Normalization.rmsForward(&a.norm1, rstd: &a.rstd1, a.input, weight: w + o.norm1, rows: N, d: d, eps: eps)
         Layers.linearForward(&a.q, a.norm1, w + o.q, rows: N, inFeatures: d, outFeatures: d)
         Layers.linearForward(&a.k, a.norm1, w + o.k, rows: N, inFeatures: d, outFeatures: d)
         Layers.linearForward(&a.v, a.norm1, w + o.v, rows: N, inFeatures: d, outFeatures: d)
-        Layers.rotary(&a.q, batch: B, length: T, heads: H, headDim: hd, cos: cosTable, sin: sinTable, inverse: false)
-        Layers.rotary(&a.k, batch: B, length: T, heads: H, headDim: hd, cos: cosTable, sin: sinTable, inverse: false)
-        Layers.attentionForward(&a.attn, &a.probs, a.q, a.k, a.v, batch: B, length: T, heads: H, headDim: hd)
+        rotate(&a.q, B: B, T: T, H: H, inverse: false)
+        rotate(&a.k, B: B, T: T, H: H, inverse: false)
+        let shape = attentionShape(T: T, H: H, hd: hd)
+        a.q.withUnsafeBufferPointer { q in
+            a.k.withUnsafeBufferPointer { k in
+                a.v.withUnsafeBufferPointer { v in
+                    a.attn.withUnsafeMutableBufferPointer { out in
+                        a.probs.withUnsafeMutableBufferPointer { probs in
+                            for b in 0..<B {
+                                let o = b * T * d
+                                CausalAttention.forward(out.baseAddress! + o, probs: probs.baseAddress! + b * H * T * T,
+                                                        q: q.baseAddress! + o, keys: k.baseAddress! + o,
+                                                        values: v.baseAddress! + o, shape)
+                            }
+                        }
+                    }
+                }
+            }
+        }
         Layers.linearForward(&tmp, a.attn, w + o.o, rows: N, inFeatures: d, outFeatures: d)
         for i in 0..<(N * d) { x[i] += tmp[i] }
         a.mid = x
-        Layers.rmsNormForward(&a.norm2, &a.rstd2, a.mid, w + o.norm2, rows: N, d: d, eps: eps)
+        Normalization.rmsForward(&a.norm2, rstd: &a.rstd2, a.mid, weight: w + o.norm2, rows: N, d: d, eps: eps)
         Layers.linearForward(&a.gate, a.norm2, w + o.gate, rows: N, inFeatures: d, outFeatures: f)
         Layers.linearForward(&a.up, a.norm2, w + o.up, rows: N, inFeatures: d, outFeatures: f)
-        Layers.swigluForward(&a.hidden, a.gate, a.up, count: N * f)
+        GatedActivation.forward(&a.hidden, gate: a.gate, up: a.up, ld: f, rows: N, width: f, activation: .silu)
         Layers.linearForward(&tmp, a.hidden, w + o.down, rows: N, inFeatures: f, outFeatures: d)
         for i in 0..<(N * d) { x[i] += tmp[i] }
     }
@@ -177,19 +198,58 @@ public final class TrainingModel {
                                B: Int, T: Int, N: Int, d: Int, f: Int, H: Int, hd: Int) {
         // MLP: x_out = mid + down(silu(gate(n2)) · up(n2)), n2 = norm2(mid)
         Layers.linearBackward(&s.dhidden, g + o.down, dx, a.hidden, w + o.down, rows: N, inFeatures: f, outFeatures: d, accumulate: false)
-        Layers.swigluBackward(&s.dgate, &s.dup, s.dhidden, a.gate, a.up, count: N * f)
+        GatedActivation.siluBackward(dgate: &s.dgate, dup: &s.dup, s.dhidden, gate: a.gate, up: a.up, count: N * f)
         Layers.linearBackward(&s.dnorm, g + o.gate, s.dgate, a.norm2, w + o.gate, rows: N, inFeatures: d, outFeatures: f, accumulate: false)
         Layers.linearBackward(&s.dnorm, g + o.up, s.dup, a.norm2, w + o.up, rows: N, inFeatures: d, outFeatures: f, accumulate: true)
-        Layers.rmsNormBackward(&dx, g + o.norm2, s.dnorm, a.mid, w + o.norm2, a.rstd2, rows: N, d: d)
+        Normalization.rmsBackward(&dx, dweight: g + o.norm2, s.dnorm, a.mid, weight: w + o.norm2, rstd: a.rstd2, rows: N, d: d)
         // attention: mid = input + o_proj(attn(q, k, v)), q/k/v from n1 = norm1(input)
         Layers.linearBackward(&s.dattn, g + o.o, dx, a.attn, w + o.o, rows: N, inFeatures: d, outFeatures: d, accumulate: false)
-        Layers.attentionBackward(&s.dq, &s.dk, &s.dv, &s.dscores, s.dattn, a.probs, a.q, a.k, a.v,
-                                 batch: B, length: T, heads: H, headDim: hd)
-        Layers.rotary(&s.dq, batch: B, length: T, heads: H, headDim: hd, cos: cosTable, sin: sinTable, inverse: true)
-        Layers.rotary(&s.dk, batch: B, length: T, heads: H, headDim: hd, cos: cosTable, sin: sinTable, inverse: true)
+        let shape = attentionShape(T: T, H: H, hd: hd)
+        a.q.withUnsafeBufferPointer { q in
+            a.k.withUnsafeBufferPointer { k in
+                a.v.withUnsafeBufferPointer { v in
+                    a.probs.withUnsafeBufferPointer { probs in
+                        s.dattn.withUnsafeBufferPointer { dout in
+                            s.dq.withUnsafeMutableBufferPointer { dq in
+                                s.dk.withUnsafeMutableBufferPointer { dk in
+                                    s.dv.withUnsafeMutableBufferPointer { dv in
+                                        s.dscores.withUnsafeMutableBufferPointer { dscores in
+                                            for b in 0..<B {
+                                                let o = b * T * d
+                                                CausalAttention.backward(
+                                                    dq: dq.baseAddress! + o, dk: dk.baseAddress! + o, dv: dv.baseAddress! + o,
+                                                    dscores: dscores.baseAddress!, dout: dout.baseAddress! + o,
+                                                    probs: probs.baseAddress! + b * H * T * T, q: q.baseAddress! + o,
+                                                    keys: k.baseAddress! + o, values: v.baseAddress! + o, shape)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        rotate(&s.dq, B: B, T: T, H: H, inverse: true)
+        rotate(&s.dk, B: B, T: T, H: H, inverse: true)
         Layers.linearBackward(&s.dnorm, g + o.q, s.dq, a.norm1, w + o.q, rows: N, inFeatures: d, outFeatures: d, accumulate: false)
         Layers.linearBackward(&s.dnorm, g + o.k, s.dk, a.norm1, w + o.k, rows: N, inFeatures: d, outFeatures: d, accumulate: true)
         Layers.linearBackward(&s.dnorm, g + o.v, s.dv, a.norm1, w + o.v, rows: N, inFeatures: d, outFeatures: d, accumulate: true)
-        Layers.rmsNormBackward(&dx, g + o.norm1, s.dnorm, a.input, w + o.norm1, a.rstd1, rows: N, d: d)
+        Normalization.rmsBackward(&dx, dweight: g + o.norm1, s.dnorm, a.input, weight: w + o.norm1, rstd: a.rstd1, rows: N, d: d)
+    }
+    /// Rotates every head of x (B·T, H·hd) at its position t; `inverse` for the backward pass.
+    private func rotate(_ x: inout [Float], B: Int, T: Int, H: Int, inverse: Bool) {
+        let width = H * layout.shape.headDim
+        x.withUnsafeMutableBufferPointer { xb in
+            for b in 0..<B {
+                for t in 0..<T { rotary.apply(xb.baseAddress! + (b * T + t) * width, heads: H, position: t, inverse: inverse) }
+            }
+        }
+    }
+
+    private func attentionShape(T: Int, H: Int, hd: Int) -> CausalAttention.Shape {
+        CausalAttention.Shape(queries: T, past: 0, heads: H, kvHeads: H, headDim: hd, scale: 1 / Float(hd).squareRoot(),
+                              ldq: H * hd, ldkv: H * hd, ldo: H * hd)
     }
 }

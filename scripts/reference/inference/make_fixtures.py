@@ -76,7 +76,15 @@ def build(name, model, out, dtype=torch.float32, shard=None, old_style=False):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "../../../Tests/Fixtures/inference"))
-    out = os.path.abspath(ap.parse_args().out)
+    ap.add_argument("--only", help="write this fixture only (the others keep their bytes)")
+    args = ap.parse_args()
+    out = os.path.abspath(args.out)
+    global build
+    if args.only:
+        full_build = build
+        def build(name, *a, **k):
+            if name == args.only:
+                full_build(name, *a, **k)
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(0)
 
@@ -111,6 +119,13 @@ def main():
     # GPT-2: Conv1D weights, learned positions, LayerNorm, gelu_new.
     m = GPT2LMHeadModel(GPT2Config(vocab_size=VOCAB, n_embd=64, n_layer=3, n_head=4, n_positions=64, bos_token_id=0, eos_token_id=0))
     randomize(m, 5); build("gpt2", m, out)
+
+    # Llama in BF16, wide enough (hidden 512, widths that are not multiples of the SIMD lanes)
+    # that the half-precision GEMV and the widened-tile GEMM meet their edge cases.
+    m = LlamaForCausalLM(LlamaConfig(vocab_size=300, hidden_size=512, intermediate_size=388, num_hidden_layers=2,
+                                     num_attention_heads=8, num_key_value_heads=2, rms_norm_eps=1e-5,
+                                     tie_word_embeddings=False, max_position_embeddings=256, rope_theta=10000.0))
+    randomize(m, 6); build("llama-bf16-wide", m, out, dtype=torch.bfloat16)
 
 
 if __name__ == "__main__":
