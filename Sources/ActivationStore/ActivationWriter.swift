@@ -184,7 +184,30 @@ public final class ActivationWriter {
         if failed { throw ActivationStoreError.cannotWrite(path: path, reason: "an earlier write failed (resume the file)") }
         try batch.validate(for: metadata, path: path)
         try checkStillInPlace()
-        try stopAfterFailure { try write(batch) }
+        // Nothing is written yet: a full disk here leaves the file as it was, still usable.
+        try file.reserve(bytes: reservation(rows: metadata.rowsPerToken ? batch.tokenCount : batch.count,
+                                            textBytes: batch.texts.reduce(0) { $0 + $1.utf8.count }
+                                                + batch.extras.reduce(0) { $0 + $1.utf8.count }
+                                                + batch.groups.reduce(0) { $0 + $1.utf8.count },
+                                            tokens: batch.tokenCount))
+        try stopAfterFailure {
+            try write(batch)
+            try file.releaseReservation()
+        }
+    }
+
+    /// An upper bound on what appending `rows` activation rows can make libhdf5 allocate: for
+    /// every hook, the chunks not yet on disk that the rows (and those held back) reach, whole
+    /// (compression only shrinks them); the prompt and token data twice over (heaps and
+    /// chunks); and 8 KiB a hook plus 256 KiB for index nodes and object headers.
+    private func reservation(rows: Int, textBytes: Int, tokens: Int) -> Int {
+        let chunk = Self.chunkRows(dModel: metadata.dModel, dtype: metadata.dtype)
+        let chunkBytes = chunk * metadata.dModel * metadata.dtype.bytes
+        let pending = (pendingRows.first?.value.count ?? 0) / max(1, metadata.dModel)
+        let chunksAfter = (actRowsOnDisk + pending + rows + chunk - 1) / chunk
+        let chunksNow = (actRowsOnDisk + chunk - 1) / chunk
+        return metadata.hooks.count * (chunksAfter - chunksNow) * chunkBytes + 2 * (textBytes + 40 * rows + 4 * tokens)
+            + metadata.hooks.count * 8192 + (1 << 18)
     }
 
     /// Runs `body`; if it throws, no later write (the flush at close included) reaches the file.
@@ -281,12 +304,14 @@ public final class ActivationWriter {
         guard !finished else { return }
         if failed { throw ActivationStoreError.cannotWrite(path: path, reason: "an earlier write failed (resume the file)") }
         try checkStillInPlace()
+        try file.reserve(bytes: reservation(rows: 0, textBytes: 0, tokens: 0))
         try stopAfterFailure {
             try writeActivations([:], final: true)
             try file.flush()
             try commit()
             try file.setAttribute(ActivationSchema.Attribute.complete, .int(1))
             try file.flush()
+            try file.releaseReservation()
         }
         finished = true
     }

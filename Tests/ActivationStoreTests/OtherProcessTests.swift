@@ -148,12 +148,27 @@ struct OtherProcessTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("x.h5").path
         // 160 prompts of 1 to 5 tokens fill two 1 MiB chunks (256 rows of 1024) per hook; the
-        // limit leaves room for the first three chunks only.
+        // limit leaves room for the first chunk of each of the three hooks only. The writer
+        // reserves each batch's space before writing, so it stops cleanly at the second.
         let run = try Self.writeWithSizeLimit(path, limit: 3_700_000, positions: "all")
         #expect(run.reason == .exit && run.status == 2, "\(run.reason) \(run.status): \(run.stderr)")
         #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
         let partial = try ActivationFile(path: path)
         #expect(!partial.complete)
         #expect(partial.nDone > 0 && partial.nDone < 160, "n_done \(partial.nDone)")
+        #expect(run.stderr.hasSuffix("cannot write: File too large\n"), "\(run.stderr)")
+    }
+
+    @Test func reservedSpaceIsGivenBack() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("x.h5").path
+        let metadata = SyntheticRun.metadata(dModel: 1024)
+        let writer = try ActivationWriter(path: path, metadata: metadata)
+        try writer.append(batch: SyntheticRun.batch(0, size: 2, metadata: metadata))
+        try writer.finish()
+        // Two hooks, one 1 MiB chunk each: about 2 MiB, not the reservation's slack on top.
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        #expect(size > 2 << 20 && size < (2 << 20) + (256 << 10), "\(size) bytes")
     }
 }

@@ -114,6 +114,45 @@ public final class HDF5File: HDF5Container {
         }
     }
 
+    /// Reserves disk blocks for `bytes` past the file's allocated end (its EOA), where libhdf5
+    /// puts whatever it allocates next, so that a full disk is found here, before anything is
+    /// written, rather than in the middle of a flush (which writes the superblock, with the
+    /// new end, first: a flush that fails after it leaves a file libhdf5 calls truncated).
+    /// `releaseReservation()` after the next flush gives back what was not used.
+    func reserve(bytes: Int) throws {
+        try HDF5Library.locked {
+            let (descriptor, end) = try descriptorAndEnd()
+            let status = posix_fallocate(descriptor, 0, off_t(end) + off_t(bytes))
+            // EINVAL/EOPNOTSUPP: a file system that cannot reserve; writes will report a full disk.
+            if status != 0 && status != EINVAL && status != EOPNOTSUPP {
+                throw ActivationStoreError.cannotWrite(path: path, reason: String(cString: strerror(status)))
+            }
+        }
+    }
+
+    /// Cuts the file back to its allocated end after a flush: libhdf5 keeps nothing past it,
+    /// and does not cut blocks it did not write itself.
+    func releaseReservation() throws {
+        try HDF5Library.locked {
+            let (descriptor, end) = try descriptorAndEnd()
+            guard ftruncate(descriptor, off_t(end)) == 0 else {
+                throw ActivationStoreError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+            }
+        }
+    }
+
+    /// The sec2 driver's file descriptor and the file's allocated end (EOA); call under the lock.
+    private func descriptorAndEnd() throws -> (Int32, haddr_t) {
+        var end: haddr_t = 0
+        try check(H5Fget_eoa(id, &end), "read allocated size")
+        var handle: UnsafeMutableRawPointer?
+        try check(H5Fget_vfd_handle(id, sl_H5P_DEFAULT(), &handle), "get file descriptor")
+        guard let handle else {
+            throw HDF5Error(path: path, object: name, operation: "get file descriptor", libraryMessage: "no handle")
+        }
+        return (handle.load(as: Int32.self), end)
+    }
+
     /// After a failed write (a full disk): makes every later write to this file fail, so the
     /// flush that closing it does cannot reach the disk. The file then stays as its last
     /// successful flush left it; otherwise closing writes a superblock whose end-of-file
