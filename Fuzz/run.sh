@@ -42,6 +42,7 @@ done
 mkdir -p "$BUILD/artifacts" "$BUILD/logs"
 LIMIT=(-max_total_time="$SECONDS_EACH")
 [ -n "${RUNS:-}" ] && LIMIT=(-runs="$RUNS")
+export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 status=0
 for h in "${HARNESSES[@]}"; do
   log="$BUILD/logs/$h.log"
@@ -51,8 +52,8 @@ for h in "${HARNESSES[@]}"; do
   else
     result="FAILED (see $log)"; status=1
   fi
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
-  secs=$(grep -o 'stat::total_time_in_seconds: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
-  echo "$h: $runs executions in ${secs}s: $result"
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+  secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || true)
+  echo "$h: ${runs:-?} executions${secs:+ in ${secs} s}: $result"
 done
 exit $status

@@ -101,10 +101,13 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
 
     /// Parses YAML or JSON text; errors name the file and the field.
     public static func parse(_ text: String, path: String) throws -> ExperimentFile {
-        // A misspelt key would otherwise be ignored silently and its default used.
-        if let object = try? Yams.load(yaml: text) as? [String: Any] {
+        // A misspelt key would otherwise be ignored silently and its default used. Only the
+        // top-level keys are read (as nodes): Yams.load traps on a mapping with a non-string
+        // key anywhere (`{[a]: b}`, found by Fuzz/ExperimentFile).
+        if let node = try? Yams.compose(yaml: text), case .mapping(let mapping) = node {
             let known = Set(CodingKeys.allCases.map(\.rawValue))
-            if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            let keys = mapping.map { $0.key.string ?? "\($0.key)" }
+            if let unknown = keys.sorted().first(where: { !known.contains($0) }) {
                 throw ExperimentError("\(path): unknown field \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
             }
         }
