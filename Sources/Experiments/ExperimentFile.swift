@@ -107,6 +107,14 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
         if let node = try? Yams.compose(yaml: text), case .mapping(let mapping) = node {
             let known = Set(CodingKeys.allCases.map(\.rawValue))
             let keys = mapping.map { $0.key.string ?? "\($0.key)" }
+            // Yams reads an integer with ':' as base 60 ("1:30" is 90) and traps when that
+            // overflows (found by Fuzz/ExperimentFile): no count or seed is written that way.
+            let integers: Set<CodingKeys> = [.randomControls, .maxNewTokens, .seed, .samples, .batchSize]
+            for (key, value) in mapping {
+                guard let name = key.string, let field = CodingKeys(rawValue: name), integers.contains(field),
+                      let text = value.scalar?.string, text.contains(":") else { continue }
+                throw ExperimentError("\(path): \(name): expected an integer, got \"\(text)\"")
+            }
             if let unknown = keys.sorted().first(where: { !known.contains($0) }) {
                 throw ExperimentError("\(path): unknown field \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
             }

@@ -176,7 +176,9 @@ private let fixtures = TestFixtures.root
         #expect(json.maxNewTokens == 4)
         for bad in ["max_new_tokens: lots", "max_new_token: 4", "detectors: [{substring: x}]", "random_controls: [1]", "{",
                     // Non-string mapping keys (found by Fuzz/ExperimentFile: they trapped inside Yams).
-                    "detectors: [{[a]: b}]", "{[a]: b}", "groups: [{? [x] : y}]"] {
+                    "detectors: [{[a]: b}]", "{[a]: b}", "groups: [{? [x] : y}]",
+                    // Base-60 integers that overflow (found by Fuzz/ExperimentFile: they trapped inside Yams).
+                    "seed: 1:1:1:1:1:1:1:1:1:1:1:1:1", "max_new_tokens: 9:9:9:9:9:9:9:9:9:9:9:9"] {
             #expect(throws: ExperimentError.self) { try ExperimentFile.parse(bad, path: "e.yaml") }
         }
         let unknown = try #require(try ExperimentFile.parse("detectors: [nope]", path: "e").detectors?.first)
