@@ -101,6 +101,11 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
 
     /// Parses YAML or JSON text; errors name the file and the field.
     public static func parse(_ text: String, path: String) throws -> ExperimentFile {
+        // Yams parses nested collections recursively: a few thousand `{` overflow the stack
+        // (found by Fuzz/ExperimentFile). Experiment files nest three levels deep.
+        guard flowNesting(text) <= maxNesting else {
+            throw ExperimentError("\(path): collections nested more than \(maxNesting) levels deep")
+        }
         // A misspelt key would otherwise be ignored silently and its default used. Only the
         // top-level keys are read (as nodes): Yams.load traps on a mapping with a non-string
         // key anywhere (`{[a]: b}`, found by Fuzz/ExperimentFile).
@@ -126,6 +131,28 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
         } catch {
             throw ExperimentError("\(path): not valid YAML or JSON (\(String(describing: error).split(separator: "\n").first ?? ""))")
         }
+    }
+
+    static let maxNesting = 64
+
+    /// The deepest nesting of `{`/`[` outside quoted strings.
+    static func flowNesting(_ text: String) -> Int {
+        var depth = 0, deepest = 0
+        var quote: Unicode.Scalar?
+        var escaped = false
+        for c in text.unicodeScalars {
+            if let q = quote {
+                if escaped { escaped = false } else if c == "\\" && q == "\"" { escaped = true } else if c == q { quote = nil }
+                continue
+            }
+            switch c {
+            case "\"", "'": quote = c
+            case "{", "[": depth += 1; deepest = max(deepest, depth)
+            case "}", "]": depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return deepest
     }
 
     /// Reads and parses the file at `url`.

@@ -178,7 +178,9 @@ private let fixtures = TestFixtures.root
                     // Non-string mapping keys (found by Fuzz/ExperimentFile: they trapped inside Yams).
                     "detectors: [{[a]: b}]", "{[a]: b}", "groups: [{? [x] : y}]",
                     // Base-60 integers that overflow (found by Fuzz/ExperimentFile: they trapped inside Yams).
-                    "seed: 1:1:1:1:1:1:1:1:1:1:1:1:1", "max_new_tokens: 9:9:9:9:9:9:9:9:9:9:9:9"] {
+                    "seed: 1:1:1:1:1:1:1:1:1:1:1:1:1", "max_new_tokens: 9:9:9:9:9:9:9:9:9:9:9:9",
+                    // Deep nesting (found by Fuzz/ExperimentFile: Yams overflowed the stack).
+                    "groups: " + String(repeating: "[", count: 100_000)] {
             #expect(throws: ExperimentError.self) { try ExperimentFile.parse(bad, path: "e.yaml") }
         }
         let unknown = try #require(try ExperimentFile.parse("detectors: [nope]", path: "e").detectors?.first)
