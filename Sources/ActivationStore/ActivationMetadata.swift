@@ -131,7 +131,12 @@ public struct ActivationMetadata: Sendable, Equatable {
     /// the order of the optional `hooks` attribute where it lists them, the rest in forward
     /// order. A hook the attribute lists but `/acts` lacks stays, so the layout check reports it.
     static func hookNames(_ file: HDF5File) throws -> [String] {
-        let listed = try file.stringArrayAttribute(ActivationSchema.Attribute.hooks)?.filter { !$0.isEmpty } ?? []
+        // Each hook once: a repeated name would make a writer append its rows twice (found by
+        // Fuzz/ActivationFile).
+        var seen = Set<String>()
+        let listed = (try file.stringArrayAttribute(ActivationSchema.Attribute.hooks) ?? []).filter {
+            !$0.isEmpty && seen.insert($0).inserted
+        }
         let acts = ActivationSchema.Path.acts
         let present = try file.contains(acts) ? try file.openGroup(acts).childNames() : []
         let unlisted = present.filter { !listed.contains($0) }.sorted { a, b in

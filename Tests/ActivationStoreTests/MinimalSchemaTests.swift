@@ -31,6 +31,13 @@ struct MinimalSchemaTests {
         try writer.finish()
         #expect(try ActivationFile(path: path).hookNames == metadata.hooks)
 
+        // A name listed twice is one hook (found by Fuzz/ActivationFile).
+        do {
+            let file = try HDF5File.open(path: path, mode: .readWrite)
+            try file.setAttribute("hooks", .strings(metadata.hooks + [metadata.hooks[0]]))
+        }
+        #expect(try ActivationFile(path: path).hookNames == metadata.hooks)
+
         // A cache that lists a hook /acts lacks is a damaged file, not a silent omission.
         do {
             let file = try HDF5File.open(path: path, mode: .readWrite)
