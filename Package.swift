@@ -64,6 +64,18 @@ let package = Package(
         // The child process the activation kill test SIGKILLs part-way through a write.
         .executableTarget(name: "WriterCrashTest", dependencies: ["ActivationStore", "Tensors"], path: "Tests/WriterCrashTest"),
 
+        // libFuzzer harnesses, one per parser of user files (Fuzz/README.md; `make fuzz`). A
+        // plain build makes them corpus replayers; `make fuzz` builds them with the fuzzer.
+        .target(name: "FuzzSupport", path: "Fuzz/Support"),
+        .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzSupport", "ModelFiles"], path: "Fuzz/Safetensors"),
+        .executableTarget(name: "FuzzModelConfig", dependencies: ["FuzzSupport", "ModelFiles"], path: "Fuzz/ModelConfig"),
+        .executableTarget(name: "FuzzTokenizer", dependencies: ["FuzzSupport", "Tokenizers"], path: "Fuzz/Tokenizer"),
+        .executableTarget(name: "FuzzPromptFile", dependencies: ["FuzzSupport", "Formats", "Experiments"], path: "Fuzz/PromptFile"),
+        .executableTarget(name: "FuzzProbeFile", dependencies: ["FuzzSupport", "Probes"], path: "Fuzz/ProbeFile"),
+        .executableTarget(name: "FuzzExperimentFile", dependencies: ["FuzzSupport", "Experiments"], path: "Fuzz/ExperimentFile"),
+        .executableTarget(name: "FuzzActivationFile", dependencies: ["FuzzSupport", "ActivationStore", "Tensors"], path: "Fuzz/ActivationFile"),
+
+
         // What the test targets share: the fixture locator and the one tolerance helper.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "FormatsTests", dependencies: ["TestSupport", "Formats"]),

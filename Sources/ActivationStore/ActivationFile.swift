@@ -40,6 +40,21 @@ public final class ActivationFile {
         }
     }
 
+    /// A one-line warning when the file is not complete (a killed or running extraction, or a
+    /// shard part): results computed from it cover only its first `nDone` prompts.
+    public var incompleteWarning: String? {
+        guard !complete else { return nil }
+        let of = metadata.nPrompts.map { " of \($0)" } ?? ""
+        return "warning: \(path) is incomplete (\(nDone)\(of) prompts written); "
+            + "results cover only those prompts (finish it with extract --resume)"
+    }
+
+    /// `incompleteWarning` for the file at `path`; nil when complete or unreadable (reading
+    /// it for real reports the error).
+    public static func incompleteWarning(path: String) -> String? {
+        (try? ActivationFile(path: path))?.incompleteWarning
+    }
+
     private func rowsPerHook(offsets: [Int64]) -> Int {
         metadata.rowsPerToken ? Int(offsets[nDone]) : nDone
     }

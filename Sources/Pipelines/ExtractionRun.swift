@@ -87,22 +87,34 @@ public struct ExtractionRun {
             architecture: model.config.architecture.rawValue, dModel: model.config.dModel,
             nLayers: model.config.layerCount, positions: position.name, hooks: names,
             promptFileSHA256: promptSet.sha256, dtype: dtype, compress: compress, shard: shardSpec,
-            nPrompts: promptSet.count)
+            nPrompts: promptSet.count, template: renderer.recordedTemplate,
+            tokenizerSHA256: try ModelFingerprint.sha256(directory: model.directory, files: ["tokenizer.json"]))
+        let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
+        // Every prompt of the shard fits the model (or the run is refused naming its line), before
+        // the output file is touched.
+        try promptSet.checkTokenCounts(indices, limit: model.maxSequenceLength ?? Int.max) {
+            renderer.encode(prompts.rendered[$0].prompt, with: tokenizer).ids.count
+        }
         let writer = resume
             ? try ActivationWriter.resume(path: out, expecting: metadata)
             : try ActivationWriter(path: out, metadata: metadata, force: force)
-        let indices = shardSpec?.promptIndices(total: promptSet.count) ?? Array(0..<promptSet.count)
         let resumedAfter = writer.nDone
         progress(resumedAfter, indices.count)
-        try pipeline.run(prompts.rendered, indices: indices, from: resumedAfter) { batch in
-            var builder = ActivationBatchBuilder(hooks: names, dModel: model.config.dModel)
-            for prompt in batch {
-                builder.add(prompt.record, tokenIDs: prompt.tokenIDs.map { Int32($0) }, rows: prompt.rows)
+        do {
+            try pipeline.run(prompts.rendered, indices: indices, from: resumedAfter) { batch in
+                var builder = ActivationBatchBuilder(hooks: names, dModel: model.config.dModel)
+                for prompt in batch {
+                    builder.add(prompt.record, tokenIDs: prompt.tokenIDs.map { Int32($0) }, rows: prompt.rows)
+                }
+                try writer.append(batch: builder.take())
+                progress(writer.nDone, indices.count)
             }
-            try writer.append(batch: builder.take())
-            progress(writer.nDone, indices.count)
+            try writer.finish()
+        } catch {
+            // A run that stops before its first commit leaves no 0/N file behind.
+            writer.discardIfEmpty()
+            throw error
         }
-        try writer.finish()
         return Summary(prompts: indices.count, hooks: names, positions: position.name, dModel: model.config.dModel,
                        resumedAfter: resumedAfter)
     }

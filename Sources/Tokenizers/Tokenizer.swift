@@ -23,13 +23,17 @@ public final class Tokenizer: Sendable {
     public let vocabularySize: Int
 
     /// Loads `tokenizer.json` and the optional config files from a model directory.
+    /// Errors name the file inside the directory as the user gave it (`Models/x/tokenizer.json: …`).
     public static func load(directory: URL) throws -> Tokenizer {
         let url = directory.appendingPathComponent("tokenizer.json")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw TokenizerError(file: "tokenizer.json", "not found in \(directory.path)")
+        let folder = directory.relativePath
+        do {
+            guard FileManager.default.fileExists(atPath: url.path) else { throw TokenizerError(file: "tokenizer.json", "not found") }
+            guard let data = try? Data(contentsOf: url) else { throw TokenizerError(file: "tokenizer.json", "cannot be read") }
+            return try Tokenizer(tokenizerJSON: data, config: try TokenizerConfig.load(directory: directory))
+        } catch let error as TokenizerError {
+            throw TokenizerError(file: (folder as NSString).appendingPathComponent(error.file), error.message)
         }
-        guard let data = try? Data(contentsOf: url) else { throw TokenizerError(file: "tokenizer.json", "cannot be read") }
-        return try Tokenizer(tokenizerJSON: data, config: try TokenizerConfig.load(directory: directory))
     }
 
     /// Builds a tokenizer from the bytes of a `tokenizer.json`.

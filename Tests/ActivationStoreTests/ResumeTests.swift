@@ -135,7 +135,7 @@ struct ResumeTests {
         let first = try ActivationWriter(path: path, metadata: metadata)
         try first.append(batch: SyntheticRun.batch(0, size: 2, metadata: metadata))
         #expect(thrownDescription { _ = try ActivationWriter(path: path, metadata: metadata) }
-                == "\(path): already exists (overwrite with force, or resume it)")
+                == "\(path): already exists (overwrite it with --force, or continue it with --resume)")
         #expect(try ActivationFile(path: path).nDone == 2)
 
         let missing = folder.appendingPathComponent("no/such/dir/x.h5").path

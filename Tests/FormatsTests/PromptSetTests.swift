@@ -107,3 +107,35 @@ struct PromptSetTests {
                 == "p.jsonl:1: \"label\" must be a bool, 1, 0, -1 or a string")
     }
 }
+
+/// `checkTokenCounts`: an over-long or empty prompt is refused before a run starts, naming
+/// the file's line (blank lines counted) and both lengths.
+@Suite("Prompt token counts")
+struct PromptTokenCountTests {
+    let set: PromptSet
+
+    init() throws {
+        set = try PromptSet(data: Data("{\"prompt\": \"a b\"}\n\n{\"prompt\": \"a b c d e\"}\n{\"prompt\": \"\"}\n".utf8), name: "p.jsonl")
+    }
+
+    /// Words stand in for tokens.
+    func words(_ i: Int) -> Int { set.records[i].prompt.split(separator: " ").count }
+
+    @Test func lineNumbersSkipBlankLines() { #expect(set.lines == [1, 3, 4]) }
+
+    @Test func overLongPromptNamesLineAndLengths() {
+        #expect(throws: PromptTokenError.tooLong(file: "p.jsonl", line: 3, tokens: 5, limit: 4)) {
+            try set.checkTokenCounts([0, 1], limit: 4, tokenCount: words)
+        }
+        #expect(String(describing: PromptTokenError.tooLong(file: "p.jsonl", line: 3, tokens: 5, limit: 4))
+                == "p.jsonl:3: the prompt has 5 tokens, more than the model's max_position_embeddings (4)")
+    }
+
+    @Test func emptyPromptAndOnlyTheSelectedIndices() throws {
+        #expect(throws: PromptTokenError.noTokens(file: "p.jsonl", line: 4)) {
+            try set.checkTokenCounts([0, 1, 2], limit: 5, tokenCount: words)
+        }
+        // A shard checks only its own prompts.
+        try set.checkTokenCounts([0], limit: 2, tokenCount: words)
+    }
+}

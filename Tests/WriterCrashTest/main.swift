@@ -2,7 +2,8 @@
 // printing "committed B P" after each append (B batches appended, P prompts in n_done), so the test can SIGKILL it part-way and check
 // that `ActivationWriter.resume` continues without losing or duplicating a row.
 //
-// usage: WriterCrashTest PATH BATCHES BATCH_SIZE PAUSE_MICROSECONDS [compress|plain] [last|all] [float32|float16] [k/N]
+// usage: [WRITER_FILE_SIZE_LIMIT=BYTES] WriterCrashTest PATH BATCHES BATCH_SIZE PAUSE_MICROSECONDS [compress|plain] [last|all] [float32|float16] [k/N]
+//        [WRITER_FILE_SIZE_LIMIT=BYTES] WriterCrashTest merge OUT copy|virtual PART...
 // (the last two also make example files for scripts/reference/activations/check_h5py.py)
 // The data must match `SyntheticRun` in Tests/ActivationStoreTests/TestSupport.swift: the
 // test compares the resumed file with an uninterrupted in-process write of that data.
@@ -20,7 +21,27 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
+// A full disk without root: with WRITER_FILE_SIZE_LIMIT=BYTES every write past that size
+// fails with EFBIG, as writes fail with ENOSPC on a full disk (SIGXFSZ is ignored so the
+// write returns the error instead of killing the process).
+if let limit = ProcessInfo.processInfo.environment["WRITER_FILE_SIZE_LIMIT"].flatMap(UInt.init) {
+    signal(SIGXFSZ, SIG_IGN)
+    var bound = rlimit(rlim_cur: rlim_t(limit), rlim_max: rlim_t(limit))
+    guard setrlimit(Int32(RLIMIT_FSIZE.rawValue), &bound) == 0 else { fail("setrlimit failed") }
+}
+
 let arguments = CommandLine.arguments
+// `WriterCrashTest merge OUT copy|virtual PART...`: a merge in a child process, for the tests
+// that limit its writes.
+if arguments.count >= 5, arguments[1] == "merge" {
+    do {
+        try ActivationMerge.merge(parts: Array(arguments[4...]), output: arguments[2],
+                                  mode: arguments[3] == "copy" ? .copy : .virtual)
+        exit(0)
+    } catch {
+        fail("\(error)")
+    }
+}
 guard arguments.count >= 5, let batches = Int(arguments[2]), let size = Int(arguments[3]),
       let pause = UInt32(arguments[4]) else {
     fail("usage: WriterCrashTest PATH BATCHES BATCH_SIZE PAUSE_MICROSECONDS [compress|plain] [last|all] [float32|float16] [k/N]")

@@ -1,4 +1,5 @@
 import CHDF5
+import Foundation
 
 /// An object that holds links to groups and datasets: a file (its root group) or a group.
 class HDF5Container: HDF5Object {
@@ -72,18 +73,20 @@ final class HDF5File: HDF5Container {
         super.init(id: id, path: path, name: "/", close: H5Fclose)
     }
 
-    /// Creates a new file. `overwrite` false refuses an existing file.
+    /// Creates a new file. `overwrite` false refuses an existing file. `reportedPath` is the
+    /// name errors and `path` give, for a file built under a temporary name and renamed later.
     ///
     /// The metadata cache never evicts on its own (see `sl_disable_metadata_evictions`): the
     /// file on disk changes its structure only at `flush()`, which is what makes a killed
     /// writer's file readable up to its last flush.
-    static func create(path: String, overwrite: Bool) throws -> HDF5File {
-        let access = try HDF5PropertyList(class: sl_H5P_FILE_ACCESS(), path: path, name: "")
+    static func create(path: String, overwrite: Bool, reportedPath: String? = nil) throws -> HDF5File {
+        let shown = reportedPath ?? path
+        let access = try HDF5PropertyList(class: sl_H5P_FILE_ACCESS(), path: shown, name: "")
         return try HDF5Library.locked {
             try access.check(sl_disable_metadata_evictions(access.id), "configure metadata cache")
             let flags = overwrite ? sl_H5F_ACC_TRUNC() : sl_H5F_ACC_EXCL()
             let fid = H5Fcreate(path, flags, sl_H5P_DEFAULT(), access.id)
-            return HDF5File(id: try HDF5Library.check(fid, "create file", path: path), path: path)
+            return HDF5File(id: try HDF5Library.check(fid, "create file", path: shown), path: shown)
         }
     }
 
@@ -96,7 +99,9 @@ final class HDF5File: HDF5Container {
             let fid = H5Fopen(path, flags, access.id)
             do {
                 return HDF5File(id: try HDF5Library.check(fid, "open file", path: path), path: path)
-            } catch let error as HDF5Error where error.libraryMessage.contains("unable to lock file") {
+            } catch let error as HDF5Error where error.libraryMessage.contains("unable to lock file")
+                        || error.libraryMessage == String(cString: strerror(EWOULDBLOCK)) {
+                // flock's EWOULDBLOCK: another process has the file open for writing.
                 throw ActivationStoreError.locked(path: path)
             }
         }
@@ -106,6 +111,67 @@ final class HDF5File: HDF5Container {
     func flush() throws {
         try HDF5Library.locked {
             try check(H5Fflush(id, H5F_SCOPE_GLOBAL), "flush")
+        }
+    }
+
+    /// Reserves disk blocks for `bytes` past the file's allocated end (its EOA), where libhdf5
+    /// puts whatever it allocates next, so that a full disk is found here, before anything is
+    /// written, rather than in the middle of a flush (which writes the superblock, with the
+    /// new end, first: a flush that fails after it leaves a file libhdf5 calls truncated).
+    /// `releaseReservation()` after the next flush gives back what was not used.
+    func reserve(bytes: Int) throws {
+        try HDF5Library.locked {
+            let (descriptor, end) = try descriptorAndEnd()
+            let status = posix_fallocate(descriptor, 0, off_t(end) + off_t(bytes))
+            // EINVAL/EOPNOTSUPP: a file system that cannot reserve; writes will report a full disk.
+            if status != 0 && status != EINVAL && status != EOPNOTSUPP {
+                throw ActivationStoreError.cannotWrite(path: path, reason: String(cString: strerror(status)))
+            }
+        }
+    }
+
+    /// Cuts the file back to its allocated end after a flush: libhdf5 keeps nothing past it,
+    /// and does not cut blocks it did not write itself.
+    func releaseReservation() throws {
+        try HDF5Library.locked {
+            let (descriptor, end) = try descriptorAndEnd()
+            guard ftruncate(descriptor, off_t(end)) == 0 else {
+                throw ActivationStoreError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+            }
+        }
+    }
+
+    /// The sec2 driver's file descriptor and the file's allocated end (EOA); call under the lock.
+    private func descriptorAndEnd() throws -> (Int32, haddr_t) {
+        var end: haddr_t = 0
+        try check(H5Fget_eoa(id, &end), "read allocated size")
+        var handle: UnsafeMutableRawPointer?
+        try check(H5Fget_vfd_handle(id, sl_H5P_DEFAULT(), &handle), "get file descriptor")
+        guard let handle else {
+            throw HDF5Error(path: path, object: name, operation: "get file descriptor", libraryMessage: "no handle")
+        }
+        return (handle.load(as: Int32.self), end)
+    }
+
+    /// After a failed write (a full disk): makes every later write to this file fail, so the
+    /// flush that closing it does cannot reach the disk. The file then stays as its last
+    /// successful flush left it; otherwise closing writes a superblock whose end-of-file
+    /// counts the space the failed write was given, and libhdf5 then refuses the file as
+    /// truncated. The file's descriptor is pointed at /dev/null opened read-only (its number
+    /// stays taken, so no later open can receive it; libhdf5's lock on the file goes with the
+    /// old descriptor).
+    func refuseFurtherWrites() {
+        HDF5Library.locked {
+            var handle: UnsafeMutableRawPointer?
+            guard H5Fget_vfd_handle(id, sl_H5P_DEFAULT(), &handle) >= 0, let handle else {
+                _ = HDF5Library.takeErrorMessages()
+                return
+            }
+            let descriptor = handle.load(as: Int32.self)
+            let null = Foundation.open("/dev/null", O_RDONLY)
+            guard null >= 0 else { return }
+            _ = dup2(null, descriptor)
+            _ = Foundation.close(null)
         }
     }
 

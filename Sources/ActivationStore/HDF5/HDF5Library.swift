@@ -23,7 +23,13 @@ enum HDF5Library {
     /// Creating it also initialises the library and stops HDF5 printing its error stack to
     /// stderr (every failure becomes a thrown `HDF5Error`); Swift runs this exactly once,
     /// before the first caller can take the lock.
+    ///
+    /// libhdf5's own exit handler is turned off: it closes every file still open, and a file
+    /// whose flush already failed (a full disk) crashes it inside libhdf5 (seen as exit 139
+    /// after a clean error). Nothing relies on it: writers flush explicitly, and what a
+    /// writer had not flushed is what a killed run loses anyway.
     private static let lock: NSRecursiveLock = {
+        H5dont_atexit()
         H5open()
         H5Eset_auto2(sl_H5E_DEFAULT(), nil, nil)
         return NSRecursiveLock()
@@ -48,7 +54,8 @@ enum HDF5Library {
             let box = Unmanaged<Messages>.fromOpaque(clientData).takeUnretainedValue()
             let entry = errorDescription.pointee
             let function = entry.func_name.map { String(cString: $0) } ?? "?"
-            let text = entry.desc.map { String(cString: $0) } ?? ""
+            // Errors are one line: ctime() stamps in driver messages end in a newline.
+            let text = (entry.desc.map { String(cString: $0) } ?? "").split(whereSeparator: \.isNewline).joined(separator: " ")
             box.lines.append("\(function): \(text)")
             return 0
         }
@@ -56,11 +63,26 @@ enum HDF5Library {
         _ = H5Ewalk2(sl_H5E_DEFAULT(), H5E_WALK_DOWNWARD, walker, unmanaged.toOpaque())
         H5Eclear2(sl_H5E_DEFAULT())
         withExtendedLifetime(messages) {}
+        // A failed system call is the real cause (full disk, permissions): its own words are
+        // what the user needs. The driver's entry around it carries a ctime() stamp with a
+        // newline and the raw buffer addresses, so only the message is kept.
+        for line in messages.lines {
+            if let reason = systemErrorMessage(in: line) { return reason }
+        }
         // The outermost entry says what the public call was; the innermost says why it failed.
         if messages.lines.count > 2 {
             return messages.lines[0] + " <- " + messages.lines[messages.lines.count - 1]
         }
         return messages.lines.joined(separator: " <- ")
+    }
+
+    /// The text of `error message = '...'`, which libhdf5's file drivers add after a failed
+    /// system call (strerror of errno), or nil.
+    static func systemErrorMessage(in line: String) -> String? {
+        guard let start = line.range(of: "error message = '") else { return nil }
+        let rest = line[start.upperBound...]
+        guard let end = rest.firstIndex(of: "'") else { return nil }
+        return String(rest[..<end])
     }
 
     /// Throws an `HDF5Error` when `status` is negative (herr_t and hid_t failures).

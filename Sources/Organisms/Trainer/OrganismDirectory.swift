@@ -4,6 +4,15 @@ import Tensors
 
 /// Writes a trained organism as a Hugging Face model directory.
 public enum OrganismDirectory {
+    /// Refuses to train into `directory` when it already holds files, unless `force`: training
+    /// takes minutes to hours, and the organism (or its checkpoints) there would be overwritten.
+    public static func checkCanTrain(into directory: URL, force: Bool) throws {
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        if !contents.isEmpty && !force {
+            throw OrganismError(file: directory.path, "already exists (overwrite it with --force)")
+        }
+    }
+
     public static func write(to directory: URL, layout: ParameterLayout, parameters: [Float],
                              tokenizer: WordTokenizer, manifest: OrganismManifest,
                              stored: SafetensorsWriter.StoredType = .f32) throws {
