@@ -64,18 +64,16 @@ public final class Checkpoint: Sendable {
 
     /// The tensor as Float32, checked against `shape` when given.
     public func tensor(_ name: String, shape: [Int]? = nil) throws -> Tensor {
-        guard let file = files[name] else {
-            throw ModelFileError(file: fileNames.count == 1 ? fileNames[0] : "model.safetensors.index.json",
-                                 "missing tensor \(name)")
-        }
-        if let shape, let entry = file.entries[name], entry.shape != shape {
-            throw ModelFileError(file: fileName(of: name), "tensor \(name) has shape \(entry.shape), expected \(shape)")
-        }
-        return try file.tensor(name)
+        try file(holding: name, shape: shape).tensor(name)
     }
 
     /// The tensor as stored (a view into the memory map), checked against `shape` when given.
     public func weights(_ name: String, shape: [Int]? = nil) throws -> WeightMatrix {
+        try file(holding: name, shape: shape).weights(name)
+    }
+
+    /// The file that holds `name`, after checking the tensor exists with `shape` (when given).
+    private func file(holding name: String, shape: [Int]?) throws -> SafetensorsFile {
         guard let file = files[name] else {
             throw ModelFileError(file: fileNames.count == 1 ? fileNames[0] : "model.safetensors.index.json",
                                  "missing tensor \(name)")
@@ -83,7 +81,7 @@ public final class Checkpoint: Sendable {
         if let shape, let entry = file.entries[name], entry.shape != shape {
             throw ModelFileError(file: fileName(of: name), "tensor \(name) has shape \(entry.shape), expected \(shape)")
         }
-        return try file.weights(name)
+        return file
     }
 
     /// Tells the kernel the mapped pages of `name` are no longer needed (after widening a copy).
