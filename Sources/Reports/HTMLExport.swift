@@ -65,8 +65,19 @@ enum Markdown {
         func cells(_ line: String) -> [String] {
             var t = line.trimmingCharacters(in: .whitespaces)
             if t.hasPrefix("|") { t.removeFirst() }
-            if t.hasSuffix("|") { t.removeLast() }
-            return t.components(separatedBy: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            if t.hasSuffix("|") && !t.hasSuffix("\\|") { t.removeLast() }
+            // Cells split at unescaped pipes; `\|` is a pipe inside a cell (e.g. "|AUROC|").
+            var out: [String] = [], cell = ""
+            var escaped = false
+            for ch in t {
+                if escaped { cell.append(ch == "|" ? "|" : "\\" + String(ch)); escaped = false; continue }
+                if ch == "\\" { escaped = true; continue }
+                if ch == "|" { out.append(cell); cell = ""; continue }
+                cell.append(ch)
+            }
+            if escaped { cell.append("\\") }
+            out.append(cell)
+            return out.map { $0.trimmingCharacters(in: .whitespaces) }
         }
         func flush() {
             if !paragraph.isEmpty { out += "<p>" + inline(paragraph.joined(separator: " ")) + "</p>\n"; paragraph = [] }
@@ -107,9 +118,13 @@ enum Markdown {
 
     /// A pipe table from a header and rows.
     public static func table(_ header: [String], _ rows: [[String]]) -> String {
-        var s = "| " + header.joined(separator: " | ") + " |\n"
+        // A pipe inside a cell would start a new column: escaped, as GitHub and Jupyter read it.
+        func row(_ cells: [String]) -> String {
+            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+        }
+        var s = row(header)
         s += "|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
-        for r in rows { s += "| " + r.joined(separator: " | ") + " |\n" }
+        for r in rows { s += row(r) }
         return s
     }
 }

@@ -36,7 +36,7 @@ import Reports
             if case .markdown(let text) = cell { return text }
             return nil
         }.joined(separator: "\n")
-        #expect(markdown.contains("random |AUROC| median / best"))
+        #expect(markdown.contains("random \\|AUROC\\| median / best"))  // pipes escaped: one cell
         #expect(markdown.contains("0.987 / 1.000"))  // the sweep's floor beside 0.985 ± 0.005
         #expect(markdown.contains("0.613"))           // its clean-calibrated recall
         #expect(markdown.contains("0.4321"))          // the signed AUROC, below chance, not flipped

@@ -70,3 +70,15 @@ import Testing
         #expect(layers == [0, 5, 10, 15, 20])
     }
 }
+
+/// A pipe inside a table cell ("|AUROC|") is escaped in the Markdown and stays one cell in the HTML.
+@Suite struct MarkdownTablePipeTests {
+    @Test func pipeInACellStaysInItsCell() {
+        let markdown = Markdown.table(["hook", "random |AUROC| median"], [["blocks.1", "0.987"]])
+        #expect(markdown.hasPrefix("| hook | random \\|AUROC\\| median |\n"))
+        let html = Markdown.html(markdown)
+        #expect(html.components(separatedBy: "<th>").count - 1 == 2, "\(html)")
+        #expect(html.contains("<th>random |AUROC| median</th>"), "\(html)")
+        #expect(html.components(separatedBy: "<td>").count - 1 == 2, "\(html)")
+    }
+}
