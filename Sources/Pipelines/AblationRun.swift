@@ -61,9 +61,12 @@ public struct AblationRun {
         var settings = plan.settings
         settings.template = renderer.recordedTemplate
         var runner = ExperimentRunner(model: model, detectors: detectors, decode: decode)
-        if !stops.strings.isEmpty, let tokenizer {
-            // Generation ends as soon as a stop string appears, not at --max-new-tokens.
-            runner.stopWhen = { ids in stops.truncate(tokenizer.decode(ids, skipSpecialTokens: true)).stopped }
+        // Generation ends at any EOS id (generation_config.json's list included) and as soon as a
+        // stop string appears, not at --max-new-tokens.
+        runner.stopWhen = { ids in
+            if let last = ids.last, stops.tokenIDs.contains(last) { return true }
+            guard !stops.strings.isEmpty, let tokenizer else { return false }
+            return stops.truncate(tokenizer.decode(ids, skipSpecialTokens: true)).stopped
         }
         let report = try runner.run(prompts: prompts, conditions: conditions, settings: settings,
                                     modelName: modelName, modelSHA256: try modelSHA256(),
