@@ -55,7 +55,7 @@ struct RLTrainingTests {
         #expect(runs[0].1 == runs[1].1)
         let after = try Self.meanReward(runs[0].0, tokenizer: tokenizer)
         let rewards = runs[0].1.map(\.meanReward)
-        #expect(after > before + 0.1, "mean reward \(before) → \(after); per step \(rewards)")
+        #expect(after > before + 0.3, "mean reward \(before) → \(after); per step \(rewards)")
         #expect(runs[0].1.last!.kl > 0, "the policy moved away from the reference")
     }
 
