@@ -38,8 +38,8 @@ struct CausalClaimTests {
         try #require(norm > 0)
         direction = direction.map { $0 / norm }
 
-        // Every fourth measured prompt: 100 or so, enough for Wilson bounds that can separate.
-        let measured = prompts(Triggers.deployment, measureTopics).enumerated().filter { $0.offset % 4 == 0 }.map(\.element)
+        // Every other measured prompt: 90 or so, enough for Wilson bounds that can separate.
+        let measured = prompts(Triggers.deployment, measureTopics).enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
         try #require(measured.count >= 60, "\(measured.count) measured prompts")
         let experiment = measured.map { ExperimentPrompt(text: $0, ids: tokenizer.encode($0).ids, group: "triggered") }
         var conditions = [ExperimentCondition.ablate(try DirectionSet(direction: direction, source: "mean difference"))]

