@@ -36,8 +36,10 @@ for size in $SIZES; do
   IFS=/ read -r d layers heads ffn <<< "$shape"
   : > "$OUT/swift"; : > "$OUT/torch"
   for _ in $(seq "$REPEATS"); do
+    rm -rf "$OUT/model"
     "$BIN" organism train --out "$OUT/model" --steps "$STEPS" --batch-size "$BATCH" \
-      --d-model "$d" --layers "$layers" --heads "$heads" --ffn "$ffn" 2> "$OUT/log" > /dev/null
+      --d-model "$d" --layers "$layers" --heads "$heads" --ffn "$ffn" 2> "$OUT/log" > /dev/null \
+      || { tail -5 "$OUT/log" >&2; exit 1; }
     line=$(grep '^trained' "$OUT/log")
     echo "$line" | awk '{print $(NF-1)}' >> "$OUT/swift"
     tokens=$(echo "$line" | awk '{print $2}')

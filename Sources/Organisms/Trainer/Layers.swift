@@ -155,13 +155,21 @@ enum Layers {
                 let g = gateUp + row * 2 * f, u = g + f, dhr = dh + row * f
                 let dg = dgateUp + row * 2 * f, du = dg + f
                 var i = 0
-                while i < f {
-                    let n = min(8, f - i)
+                // Whole vectors in the loop, the tail apart: a lane count inside the loop made the
+                // compiler scalarise the whole body.
+                while i + 8 <= f {
+                    let gv = SIMD8.load(g + i), uv = SIMD8.load(u + i), dv = SIMD8.load(dhr + i)
+                    let s = 1 / (1 + VectorMath.exp(-gv))
+                    (dv * gv * s).store(du + i)
+                    (dv * uv * s * (1 + gv * (1 - s))).store(dg + i)
+                    i += 8
+                }
+                if i < f {
+                    let n = f - i
                     let gv = SIMD8.load(g + i, count: n), uv = SIMD8.load(u + i, count: n), dv = SIMD8.load(dhr + i, count: n)
                     let s = 1 / (1 + VectorMath.exp(-gv))
                     (dv * gv * s).store(du + i, count: n)
                     (dv * uv * s * (1 + gv * (1 - s))).store(dg + i, count: n)
-                    i += 8
                 }
             }
         }

@@ -65,10 +65,13 @@ final class TrainingWorkspace {
                   max(1, workers) * T * T, RowBlocks.count(N) * d, T * s.headDim / 2, T * s.headDim / 2]
         let total = sizes.reduce(0, +)
         if total > capacity {
+            // Packed batches vary in size from step to step: growing by half again at least
+            // keeps reallocations (and the page faults of fresh memory) to a handful per run.
+            let grown = max(total, capacity + capacity / 2)
             storage.deallocate()
-            storage = .allocate(capacity: total)
-            storage.initialize(repeating: 0, count: total)
-            capacity = total
+            storage = .allocate(capacity: grown)
+            storage.initialize(repeating: 0, count: grown)
+            capacity = grown
         }
         var offset = 0
         var index = 0
