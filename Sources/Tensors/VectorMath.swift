@@ -4,7 +4,10 @@ public enum VectorMath {
     /// e^x per lane (Cephes-style: x = n·ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, then 2^n).
     @inlinable @inline(__always)
     public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let clamped = x.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
+        // Clamped with masks, not `clamped(lowerBound:upperBound:)`: that one compiled to two
+        // out-of-line lane-by-lane calls and was a third of the trainer's SwiGLU backward.
+        let low = SIMD8<Float>(repeating: -87.3), high = SIMD8<Float>(repeating: 88.3)
+        let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
         // Round x·log2(e) to an integer n with the 1.5·2^23 trick: the sum's low mantissa bits
         // hold n, so both n (as a float) and 2^n (as bits) come without a scalar conversion.
         let magic = SIMD8<Float>(repeating: 12582912)
@@ -35,7 +38,8 @@ public enum VectorMath {
         // Near zero the subtraction loses bits: use the odd series x − x³/3 + 2x⁵/15.
         let x2 = x * x
         let series = x * (1 + x2 * (SIMD8<Float>(repeating: -1.0 / 3) + x2 * (2.0 / 15)))
-        let e = exp((2 * x).clamped(lowerBound: SIMD8(repeating: -18), upperBound: SIMD8(repeating: 18)))
+        let twice = 2 * x, low = SIMD8<Float>(repeating: -18), high = SIMD8<Float>(repeating: 18)
+        let e = exp(twice.replacing(with: low, where: twice .< low).replacing(with: high, where: twice .> high))
         let full = 1 - 2 / (e + 1)
         return full.replacing(with: series, where: small)
     }

@@ -41,7 +41,11 @@ public struct Batch: Sendable {
 }
 
 /// The Llama-family model as the trainer sees it: parameters and gradients in one contiguous
-/// allocation each, activations of the last forward kept for backward.
+/// allocation each, activations of the last forward kept for backward in a workspace reused
+/// across steps. q, k and v (and gate and up) lie one after another in the layout, so each
+/// triple (pair) is one matrix product with fused rows; row-wise kernels and the sequences'
+/// attention run on `BLAS.threadCount` threads, the matrix products on OpenBLAS's. The
+/// cross-entropy step computes only the rows that reach the loss (`PackedRows`).
 public final class TrainingModel {
     /// Names, shapes and offsets of the tensors in `parameters` and `gradients`.
     public let layout: ParameterLayout
@@ -49,50 +53,41 @@ public final class TrainingModel {
     public var parameters: [Float]
     /// dloss/dparameters of the last `lossAndGradients` call, same layout.
     public var gradients: [Float]
-    /// The same rotary embedding the inference forward uses.
+    /// The same rotary frequencies the inference forward uses.
     private let rotary: RotaryEmbedding
-
-    /// Per-layer saved activations, sized for the last batch.
-    private struct LayerActs {
-        var input: [Float] = []   // (N, d) residual before the block
-        var norm1: [Float] = []   // (N, d)
-        var rstd1: [Float] = []   // (N)
-        var q: [Float] = [], k: [Float] = [], v: [Float] = []  // (N, d), q and k rotated
-        var probs: [Float] = []   // (B, H, T, T)
-        var attn: [Float] = []    // (N, d)
-        var mid: [Float] = []     // (N, d) residual after attention
-        var norm2: [Float] = []   // (N, d)
-        var rstd2: [Float] = []   // (N)
-        var gate: [Float] = [], up: [Float] = [], hidden: [Float] = []  // (N, ffn)
-    }
-    private var acts: [LayerActs]
-    private var finalInput: [Float] = []  // (N, d)
-    private var finalNormed: [Float] = [] // (N, d)
-    private var finalRstd: [Float] = []   // (N)
-    private var logits: [Float] = []      // (N, V)
+    private let workspace = TrainingWorkspace()
+    /// The rows of the last `forward` and how many workers its attention used.
+    private var last: (rows: PackedRows, workers: Int)?
 
     /// A model over `parameters` (e.g. `layout.initialWeights(seed:)` or `layout.load(_:)`).
     public init(layout: ParameterLayout, parameters: [Float]) {
         precondition(parameters.count == layout.count, "TrainingModel: parameter count does not match the layout")
+        let s = layout.shape
+        for o in layout.blocks {
+            precondition(o.k == o.q + s.dModel * s.dModel && o.v == o.k + s.dModel * s.dModel && o.up == o.gate + s.ffn * s.dModel,
+                         "TrainingModel: q, k, v and gate, up must be adjacent in the layout")
+        }
         self.layout = layout
         self.parameters = parameters
         gradients = [Float](repeating: 0, count: layout.count)
-        let s = layout.shape
         rotary = RotaryEmbedding(headDim: s.headDim, inverseFrequencies: RotaryEmbedding.frequencies(headDim: s.headDim, theta: s.ropeTheta))
-        acts = Array(repeating: LayerActs(), count: s.layers)
     }
-
-    /// The batch of the last `forward` (its shape sizes the saved activations).
-    private var lastBatch: (B: Int, T: Int, tokens: [Int])?
 
     /// Forward and backward on `batch`: returns the masked mean cross-entropy and leaves
     /// dloss/dparameters in `gradients` (overwritten).
     public func lossAndGradients(_ batch: Batch) -> Float {
         let counted = batch.mask.reduce(0, +)
-        let weights = batch.mask.map { counted > 0 ? $0 / counted : 0 }
-        let loss = forward(batch) { logits in
-            Layers.crossEntropyForwardBackward(logits, targets: batch.targets, weights: weights, vocab: layout.shape.vocabSize)
+        guard counted != 0 else {
+            // No position counts: the loss and every gradient are zero.
+            gradients.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            last = nil
+            return 0
         }
+        let rows = PackedRows(scoring: batch, heads: layout.shape.heads)
+        let targets = PackedRows.scoredValues(batch.targets, of: batch)
+        let weights = PackedRows.scoredValues(batch.mask, of: batch).map { $0 / counted }
+        run(rows, maxPositions: batch.length)
+        let loss = Layers.crossEntropyForwardBackward(workspace.logits, targets: targets, weights: weights, vocab: layout.shape.vocabSize)
         backward()
         return loss
     }
@@ -103,176 +98,137 @@ public final class TrainingModel {
     /// starts from them. Objectives other than cross-entropy (e.g. the policy gradient with a KL
     /// penalty) are heads.
     public func forward<Loss>(_ batch: Batch, lossHead: (UnsafeMutablePointer<Float>) throws -> Loss) rethrows -> Loss {
+        run(PackedRows(all: batch, heads: layout.shape.heads), maxPositions: batch.length)
+        return try lossHead(workspace.logits)
+    }
+
+    /// The forward pass over `rows`, up to the logits of the scored rows.
+    private func run(_ rows: PackedRows, maxPositions T: Int) {
         let s = layout.shape
-        let B = batch.batch, T = batch.length, N = B * T
-        let d = s.dModel, f = s.ffn, V = s.vocabSize, H = s.heads, hd = s.headDim
         precondition(T <= s.maxPositions, "batch length \(T) exceeds max positions \(s.maxPositions)")
-        func zeros(_ n: Int) -> [Float] { [Float](repeating: 0, count: n) }
-        if acts[0].input.count != N * d || acts[0].probs.count != B * H * T * T {
-            for l in 0..<s.layers {
-                acts[l] = LayerActs(input: zeros(N * d), norm1: zeros(N * d), rstd1: zeros(N), q: zeros(N * d),
-                                    k: zeros(N * d), v: zeros(N * d), probs: zeros(B * H * T * T), attn: zeros(N * d),
-                                    mid: zeros(N * d), norm2: zeros(N * d), rstd2: zeros(N), gate: zeros(N * f),
-                                    up: zeros(N * f), hidden: zeros(N * f))
-            }
-            finalInput = zeros(N * d); finalNormed = zeros(N * d); finalRstd = zeros(N); logits = zeros(N * V)
-        }
-        var x = zeros(N * d)        // residual stream (N, d)
-        var tmp = zeros(N * d)      // (N, d)
-        let tokens = batch.tokens.map { Int($0) }
-        lastBatch = (B, T, tokens)
+        let N = rows.rows, d = s.dModel
+        let workers = max(1, min(BLAS.threadCount, rows.lengths.count))
+        let ws = workspace
+        ws.prepare(s, rows: N, attention: rows.attentionFloats, maxT: rows.maxLength, scored: rows.scored?.count ?? N, workers: workers)
+        Layers.rotaryTable(ws.cos, ws.sin, frequencies: rotary.inverseFrequencies, positions: rows.maxLength)
+        last = (rows, workers)
         parameters.withUnsafeBufferPointer { wp in
             let w = wp.baseAddress!
-            x.withUnsafeMutableBufferPointer { xb in
-                tokens.withUnsafeBufferPointer { Embedding.forward(xb.baseAddress!, tokens: $0, table: UnsafeRawPointer(w + layout.embed), dtype: .f32, d: d) }
+            rows.tokens.withUnsafeBufferPointer {
+                Embedding.forward(ws.residual[0], tokens: $0, table: UnsafeRawPointer(w + layout.embed), dtype: .f32, d: d)
             }
-            for l in 0..<s.layers {
-                let o = layout.blocks[l]
-                forwardBlock(&acts[l], x: &x, tmp: &tmp, w: w, o: o, B: B, T: T, N: N, d: d, f: f, H: H, hd: hd)
+            rows.positions.withUnsafeBufferPointer { positions in
+                for l in 0..<s.layers { forwardBlock(l, w: w, rows: rows, positions: positions.baseAddress!) }
             }
-            finalInput = x
-            Normalization.rmsForward(&finalNormed, rstd: &finalRstd, finalInput, weight: w + layout.finalNorm, rows: N, d: d, eps: s.normEps)
-            Layers.linearForward(&logits, finalNormed, w + layout.lmHead, rows: N, inFeatures: d, outFeatures: V)
+            Layers.rmsForward(ws.finalNormed, rstd: ws.finalRstd, ws.residual[s.layers], weight: w + layout.finalNorm,
+                              rows: N, d: d, eps: s.normEps)
+            if let scored = rows.scored {
+                for (i, r) in scored.enumerated() { (ws.scoredNormed + i * d).update(from: ws.finalNormed + r * d, count: d) }
+                Layers.linearForward(ws.logits, ws.scoredNormed, w + layout.lmHead, rows: scored.count, inFeatures: d, outFeatures: s.vocabSize)
+            } else {
+                Layers.linearForward(ws.logits, ws.finalNormed, w + layout.lmHead, rows: N, inFeatures: d, outFeatures: s.vocabSize)
+            }
         }
-        return try logits.withUnsafeMutableBufferPointer { try lossHead($0.baseAddress!) }
     }
 
     /// Backpropagates the dloss/dlogits the last `forward`'s head left, overwriting `gradients`.
     public func backward() {
-        guard let (B, T, tokens) = lastBatch else { preconditionFailure("TrainingModel.backward() before forward()") }
+        guard let (rows, workers) = last else { preconditionFailure("TrainingModel.backward() before forward()") }
         let s = layout.shape
-        let N = B * T
-        let d = s.dModel, f = s.ffn, V = s.vocabSize, H = s.heads, hd = s.headDim
-        func zeros(_ n: Int) -> [Float] { [Float](repeating: 0, count: n) }
+        let N = rows.rows, d = s.dModel
+        let ws = workspace
         gradients.withUnsafeMutableBufferPointer { gp in
-            gp.update(repeating: 0)
             let g = gp.baseAddress!
             parameters.withUnsafeBufferPointer { wp in
                 let w = wp.baseAddress!
-                var dx = zeros(N * d)       // d loss / d residual (N, d)
-                var dnormed = zeros(N * d)  // (N, d)
-                Layers.linearBackward(&dnormed, g + layout.lmHead, logits, finalNormed, w + layout.lmHead,
-                                      rows: N, inFeatures: d, outFeatures: V, accumulate: false)
-                Normalization.rmsBackward(&dx, dweight: g + layout.finalNorm, dnormed, finalInput, weight: w + layout.finalNorm, rstd: finalRstd, rows: N, d: d)
-                var scratch = BackwardScratch(N: N, d: d, f: f, T: T)
-                for l in stride(from: s.layers - 1, through: 0, by: -1) {
-                    backwardBlock(acts[l], dx: &dx, scratch: &scratch, w: w, g: g, o: layout.blocks[l],
-                                  B: B, T: T, N: N, d: d, f: f, H: H, hd: hd)
+                if let scored = rows.scored {
+                    // dattn is free until the first block: it holds d scoredNormed (M, d).
+                    Layers.linearBackward(ws.dattn, g + layout.lmHead, ws.logits, ws.scoredNormed, w + layout.lmHead,
+                                          rows: scored.count, inFeatures: d, outFeatures: s.vocabSize, accumulate: false)
+                    ws.dnorm.update(repeating: 0, count: N * d)
+                    for (i, r) in scored.enumerated() { (ws.dnorm + r * d).update(from: ws.dattn + i * d, count: d) }
+                } else {
+                    Layers.linearBackward(ws.dnorm, g + layout.lmHead, ws.logits, ws.finalNormed, w + layout.lmHead,
+                                          rows: N, inFeatures: d, outFeatures: s.vocabSize, accumulate: false)
                 }
-                dx.withUnsafeBufferPointer { dxb in
-                    tokens.withUnsafeBufferPointer { Embedding.backward(g + layout.embed, dxb.baseAddress!, tokens: $0, d: d) }
-                }
-            }
-        }
-    }
-
-    private func forwardBlock(_ a: inout LayerActs, x: inout [Float], tmp: inout [Float], w: UnsafePointer<Float>,
-                              o: ParameterLayout.BlockOffsets, B: Int, T: Int, N: Int, d: Int, f: Int, H: Int, hd: Int) {
-        let eps = layout.shape.normEps
-        a.input = x
-        Normalization.rmsForward(&a.norm1, rstd: &a.rstd1, a.input, weight: w + o.norm1, rows: N, d: d, eps: eps)
-        Layers.linearForward(&a.q, a.norm1, w + o.q, rows: N, inFeatures: d, outFeatures: d)
-        Layers.linearForward(&a.k, a.norm1, w + o.k, rows: N, inFeatures: d, outFeatures: d)
-        Layers.linearForward(&a.v, a.norm1, w + o.v, rows: N, inFeatures: d, outFeatures: d)
-        rotate(&a.q, B: B, T: T, H: H, inverse: false)
-        rotate(&a.k, B: B, T: T, H: H, inverse: false)
-        let shape = attentionShape(T: T, H: H, hd: hd)
-        a.q.withUnsafeBufferPointer { q in
-            a.k.withUnsafeBufferPointer { k in
-                a.v.withUnsafeBufferPointer { v in
-                    a.attn.withUnsafeMutableBufferPointer { out in
-                        a.probs.withUnsafeMutableBufferPointer { probs in
-                            for b in 0..<B {
-                                let o = b * T * d
-                                CausalAttention.forward(out.baseAddress! + o, probs: probs.baseAddress! + b * H * T * T,
-                                                        q: q.baseAddress! + o, keys: k.baseAddress! + o,
-                                                        values: v.baseAddress! + o, shape)
-                            }
-                        }
+                Layers.rmsBackward(ws.dx, dweight: g + layout.finalNorm, partials: ws.normPartials, ws.dnorm, ws.residual[s.layers],
+                                   weight: w + layout.finalNorm, rstd: ws.finalRstd, rows: N, d: d, accumulate: false)
+                rows.positions.withUnsafeBufferPointer { positions in
+                    for l in stride(from: s.layers - 1, through: 0, by: -1) {
+                        backwardBlock(l, w: w, g: g, rows: rows, positions: positions.baseAddress!, workers: workers)
                     }
                 }
-            }
-        }
-        Layers.linearForward(&tmp, a.attn, w + o.o, rows: N, inFeatures: d, outFeatures: d)
-        for i in 0..<(N * d) { x[i] += tmp[i] }
-        a.mid = x
-        Normalization.rmsForward(&a.norm2, rstd: &a.rstd2, a.mid, weight: w + o.norm2, rows: N, d: d, eps: eps)
-        Layers.linearForward(&a.gate, a.norm2, w + o.gate, rows: N, inFeatures: d, outFeatures: f)
-        Layers.linearForward(&a.up, a.norm2, w + o.up, rows: N, inFeatures: d, outFeatures: f)
-        GatedActivation.forward(&a.hidden, gate: a.gate, up: a.up, ld: f, rows: N, width: f, activation: .silu)
-        Layers.linearForward(&tmp, a.hidden, w + o.down, rows: N, inFeatures: f, outFeatures: d)
-        for i in 0..<(N * d) { x[i] += tmp[i] }
-    }
-
-    private struct BackwardScratch {
-        var dnorm: [Float], dattn: [Float], dq: [Float], dk: [Float], dv: [Float]  // (N, d)
-        var dhidden: [Float], dgate: [Float], dup: [Float]                          // (N, f)
-        var dscores: [Float]                                                         // (T, T)
-        init(N: Int, d: Int, f: Int, T: Int) {
-            func z(_ n: Int) -> [Float] { [Float](repeating: 0, count: n) }
-            dnorm = z(N * d); dattn = z(N * d); dq = z(N * d); dk = z(N * d); dv = z(N * d)
-            dhidden = z(N * f); dgate = z(N * f); dup = z(N * f); dscores = z(T * T)
-        }
-    }
-
-    /// dx (N, d) holds dloss/d(block output) on entry and dloss/d(block input) on return.
-    private func backwardBlock(_ a: LayerActs, dx: inout [Float], scratch s: inout BackwardScratch,
-                               w: UnsafePointer<Float>, g: UnsafeMutablePointer<Float>, o: ParameterLayout.BlockOffsets,
-                               B: Int, T: Int, N: Int, d: Int, f: Int, H: Int, hd: Int) {
-        // MLP: x_out = mid + down(silu(gate(n2)) · up(n2)), n2 = norm2(mid)
-        Layers.linearBackward(&s.dhidden, g + o.down, dx, a.hidden, w + o.down, rows: N, inFeatures: f, outFeatures: d, accumulate: false)
-        GatedActivation.siluBackward(dgate: &s.dgate, dup: &s.dup, s.dhidden, gate: a.gate, up: a.up, count: N * f)
-        Layers.linearBackward(&s.dnorm, g + o.gate, s.dgate, a.norm2, w + o.gate, rows: N, inFeatures: d, outFeatures: f, accumulate: false)
-        Layers.linearBackward(&s.dnorm, g + o.up, s.dup, a.norm2, w + o.up, rows: N, inFeatures: d, outFeatures: f, accumulate: true)
-        Normalization.rmsBackward(&dx, dweight: g + o.norm2, s.dnorm, a.mid, weight: w + o.norm2, rstd: a.rstd2, rows: N, d: d)
-        // attention: mid = input + o_proj(attn(q, k, v)), q/k/v from n1 = norm1(input)
-        Layers.linearBackward(&s.dattn, g + o.o, dx, a.attn, w + o.o, rows: N, inFeatures: d, outFeatures: d, accumulate: false)
-        let shape = attentionShape(T: T, H: H, hd: hd)
-        a.q.withUnsafeBufferPointer { q in
-            a.k.withUnsafeBufferPointer { k in
-                a.v.withUnsafeBufferPointer { v in
-                    a.probs.withUnsafeBufferPointer { probs in
-                        s.dattn.withUnsafeBufferPointer { dout in
-                            s.dq.withUnsafeMutableBufferPointer { dq in
-                                s.dk.withUnsafeMutableBufferPointer { dk in
-                                    s.dv.withUnsafeMutableBufferPointer { dv in
-                                        s.dscores.withUnsafeMutableBufferPointer { dscores in
-                                            for b in 0..<B {
-                                                let o = b * T * d
-                                                CausalAttention.backward(
-                                                    dq: dq.baseAddress! + o, dk: dk.baseAddress! + o, dv: dv.baseAddress! + o,
-                                                    dscores: dscores.baseAddress!, dout: dout.baseAddress! + o,
-                                                    probs: probs.baseAddress! + b * H * T * T, q: q.baseAddress! + o,
-                                                    keys: k.baseAddress! + o, values: v.baseAddress! + o, shape)
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        rotate(&s.dq, B: B, T: T, H: H, inverse: true)
-        rotate(&s.dk, B: B, T: T, H: H, inverse: true)
-        Layers.linearBackward(&s.dnorm, g + o.q, s.dq, a.norm1, w + o.q, rows: N, inFeatures: d, outFeatures: d, accumulate: false)
-        Layers.linearBackward(&s.dnorm, g + o.k, s.dk, a.norm1, w + o.k, rows: N, inFeatures: d, outFeatures: d, accumulate: true)
-        Layers.linearBackward(&s.dnorm, g + o.v, s.dv, a.norm1, w + o.v, rows: N, inFeatures: d, outFeatures: d, accumulate: true)
-        Normalization.rmsBackward(&dx, dweight: g + o.norm1, s.dnorm, a.input, weight: w + o.norm1, rstd: a.rstd1, rows: N, d: d)
-    }
-    /// Rotates every head of x (B·T, H·hd) at its position t; `inverse` for the backward pass.
-    private func rotate(_ x: inout [Float], B: Int, T: Int, H: Int, inverse: Bool) {
-        let width = H * layout.shape.headDim
-        x.withUnsafeMutableBufferPointer { xb in
-            for b in 0..<B {
-                for t in 0..<T { rotary.apply(xb.baseAddress! + (b * T + t) * width, heads: H, position: t, inverse: inverse) }
+                // Every other slot is overwritten; the embedding's rows are scattered into.
+                (g + layout.embed).update(repeating: 0, count: s.vocabSize * d)
+                rows.tokens.withUnsafeBufferPointer { Embedding.backward(g + layout.embed, ws.dx, tokens: $0, d: d) }
             }
         }
     }
 
-    private func attentionShape(T: Int, H: Int, hd: Int) -> CausalAttention.Shape {
-        CausalAttention.Shape(queries: T, past: 0, heads: H, kvHeads: H, headDim: hd, scale: 1 / Float(hd).squareRoot(),
-                              ldq: H * hd, ldkv: H * hd, ldo: H * hd)
+    private func attentionShape(T: Int) -> CausalAttention.Shape {
+        let s = layout.shape
+        return CausalAttention.Shape(queries: T, past: 0, heads: s.heads, kvHeads: s.heads, headDim: s.headDim,
+                                     scale: 1 / Float(s.headDim).squareRoot(), ldq: 3 * s.dModel, ldkv: 3 * s.dModel, ldo: s.dModel)
+    }
+
+    /// Block l: residual[l + 1] = mid + down(silu(gate(n2)) · up(n2)), n2 = norm2(mid),
+    /// mid = residual[l] + o_proj(attn(q, k, v)), q|k|v = qkv_proj(norm1(residual[l])).
+    private func forwardBlock(_ l: Int, w: UnsafePointer<Float>, rows: PackedRows, positions: UnsafePointer<Int32>) {
+        let s = layout.shape, ws = workspace, a = ws.blocks[l], o = layout.blocks[l]
+        let N = rows.rows, d = s.dModel, f = s.ffn
+        let x = ws.residual[l], next = ws.residual[l + 1]
+        Layers.rmsForward(a.norm1, rstd: a.rstd1, x, weight: w + o.norm1, rows: N, d: d, eps: s.normEps)
+        Layers.linearForward(a.qkv, a.norm1, w + o.q, rows: N, inFeatures: d, outFeatures: 3 * d)
+        // q and k are the first 2H heads of each q|k|v row.
+        Layers.rotate(a.qkv, ld: 3 * d, rows: N, positions: positions, heads: 2 * s.heads, headDim: s.headDim,
+                      cos: ws.cos, sin: ws.sin, inverse: false)
+        RowBlocks.parallel(items: rows.lengths.count) { b in
+            let T = rows.lengths[b], start = rows.starts[b]
+            guard T > 0 else { return }
+            let qkv = a.qkv + start * 3 * d
+            CausalAttention.forward(a.attn + start * d, probs: a.probs + rows.attentionOffsets[b],
+                                    q: qkv, keys: qkv + d, values: qkv + 2 * d, attentionShape(T: T))
+        }
+        a.mid.update(from: x, count: N * d)
+        Layers.linearForward(a.mid, a.attn, w + o.o, rows: N, inFeatures: d, outFeatures: d, accumulate: true)
+        Layers.rmsForward(a.norm2, rstd: a.rstd2, a.mid, weight: w + o.norm2, rows: N, d: d, eps: s.normEps)
+        Layers.linearForward(a.gateUp, a.norm2, w + o.gate, rows: N, inFeatures: d, outFeatures: 2 * f)
+        RowBlocks.forEach(rows: N) { _, range in
+            let first = range.lowerBound
+            GatedActivation.forward(a.hidden + first * f, gate: a.gateUp + first * 2 * f, up: a.gateUp + first * 2 * f + f,
+                                    ld: 2 * f, rows: range.count, width: f, activation: .silu)
+        }
+        next.update(from: a.mid, count: N * d)
+        Layers.linearForward(next, a.hidden, w + o.down, rows: N, inFeatures: f, outFeatures: d, accumulate: true)
+    }
+
+    /// workspace.dx holds dloss/d(block l's output) on entry and dloss/d(its input) on return.
+    private func backwardBlock(_ l: Int, w: UnsafePointer<Float>, g: UnsafeMutablePointer<Float>, rows: PackedRows,
+                               positions: UnsafePointer<Int32>, workers: Int) {
+        let s = layout.shape, ws = workspace, a = ws.blocks[l], o = layout.blocks[l]
+        let N = rows.rows, d = s.dModel, f = s.ffn, maxT = rows.maxLength
+        // MLP
+        Layers.linearBackward(ws.dhidden, g + o.down, ws.dx, a.hidden, w + o.down, rows: N, inFeatures: f, outFeatures: d, accumulate: false)
+        Layers.swigluBackward(ws.dgateUp, ws.dhidden, gateUp: a.gateUp, rows: N, f: f)
+        Layers.linearBackward(ws.dnorm, g + o.gate, ws.dgateUp, a.norm2, w + o.gate, rows: N, inFeatures: d, outFeatures: 2 * f, accumulate: false)
+        Layers.rmsBackward(ws.dx, dweight: g + o.norm2, partials: ws.normPartials, ws.dnorm, a.mid, weight: w + o.norm2,
+                           rstd: a.rstd2, rows: N, d: d, accumulate: true)
+        // attention
+        Layers.linearBackward(ws.dattn, g + o.o, ws.dx, a.attn, w + o.o, rows: N, inFeatures: d, outFeatures: d, accumulate: false)
+        RowBlocks.workerRanges(items: rows.lengths.count, workers: workers) { worker, sequences in
+            for b in sequences {
+                let T = rows.lengths[b], start = rows.starts[b]
+                guard T > 0 else { continue }
+                let qkv = a.qkv + start * 3 * d, dqkv = ws.dqkv + start * 3 * d
+                CausalAttention.backward(dq: dqkv, dk: dqkv + d, dv: dqkv + 2 * d, dscores: ws.dscores + worker * maxT * maxT,
+                                         dout: ws.dattn + start * d, probs: a.probs + rows.attentionOffsets[b],
+                                         q: qkv, keys: qkv + d, values: qkv + 2 * d, attentionShape(T: T))
+            }
+        }
+        Layers.rotate(ws.dqkv, ld: 3 * d, rows: N, positions: positions, heads: 2 * s.heads, headDim: s.headDim,
+                      cos: ws.cos, sin: ws.sin, inverse: true)
+        Layers.linearBackward(ws.dnorm, g + o.q, ws.dqkv, a.norm1, w + o.q, rows: N, inFeatures: d, outFeatures: 3 * d, accumulate: false)
+        Layers.rmsBackward(ws.dx, dweight: g + o.norm1, partials: ws.normPartials, ws.dnorm, ws.residual[l], weight: w + o.norm1,
+                           rstd: a.rstd1, rows: N, d: d, accumulate: true)
     }
 }
