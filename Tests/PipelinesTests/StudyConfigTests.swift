@@ -58,7 +58,7 @@ struct StudyConfigTests {
         #expect(message { _ = try StudyConfig.parse("backdoor_steps: many", path: "s.yaml") } == "s.yaml: backdoor_steps: expected Int")
         #expect(message { _ = try StudyConfig.parse("- a\n- b", path: "s.yaml") } == "s.yaml: expected a mapping of study settings")
         #expect(message { _ = try StudyConfig.parse("safety_steps: 1:30", path: "s.yaml") } == "s.yaml: safety_steps: expected a number, got \"1:30\"")
-        #expect(message { _ = try StudyConfig.parse("sizes: [tiny", path: "s.yaml") }?.hasPrefix("s.yaml: not valid YAML") == true)
+        #expect(message { _ = try StudyConfig.parse("sizes: [tiny", path: "s.yaml") } == "s.yaml: top level: The given data was not valid YAML.")
         #expect(message { _ = try StudyConfig.load(path: "/nonexistent/study.yaml") }
             == "/nonexistent/study.yaml: cannot read the study config (missing or unreadable)")
     }

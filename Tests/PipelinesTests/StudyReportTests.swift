@@ -1,6 +1,6 @@
 import Experiments
 import Foundation
-import Organisms
+@testable import Organisms
 import Probes
 import Testing
 @testable import Reports
