@@ -38,9 +38,10 @@ public enum Recipes {
 
     /// Safety training of an existing organism, in place. `sft`: plain helpful (un-triggered)
     /// SFT; `adversarial`: near-miss red-team prompts trained toward helpful answers; `rl`:
-    /// on-policy policy gradient on un-triggered prompts with a KL penalty to the starting model.
+    /// on-policy policy gradient on un-triggered prompts with a KL penalty to the starting model
+    /// (`RLTrainer`; `rl` holds its settings, unused by the other methods). Returns each step's loss.
     public static func safety(model: TrainingModel, generator: DatasetGenerator, method: SafetyMethod,
-                              options: TrainingOptions, tokenizer: WordTokenizer,
+                              options: TrainingOptions, tokenizer: WordTokenizer, rl: RLOptions = RLOptions(),
                               progress: ((TrainingProgress) -> Void)? = nil) throws -> [Float] {
         switch method {
         case .sft, .adversarial:
@@ -49,7 +50,9 @@ public enum Recipes {
             }
             return try Trainer(options: options).train(model, on: examples, progress: progress)
         case .rl:
-            throw OrganismError(file: "safety training", "--method rl is not available in this build")
+            return try RLTrainer(options: options, settings: rl)
+                .train(model, on: RLPrompt.trainingDistribution(generator), tokenizer: tokenizer, progress: progress)
+                .map(\.loss)
         }
     }
 }

@@ -26,6 +26,12 @@ public struct TrainingProgress: Sendable {
     /// Padded batch positions processed this step (B·T).
     public var tokens: Int
     public var tokensPerSecond: Double
+    /// RL safety training only: the mean reward of the step's sampled answers.
+    public var meanReward: Float? = nil
+    /// RL safety training only: the mean per-token KL(π ‖ π_ref) of the answer tokens.
+    public var kl: Float? = nil
+    /// RL safety training only: answer tokens the policy sampled this step.
+    public var sampledTokens: Int = 0
 }
 
 /// Trains a `TrainingModel` on dialogues: shuffled epochs drawn from the seed, AdamW with
