@@ -125,8 +125,9 @@ struct CellRunner {
         let clock = Progress(steps: options.steps, log: log)
         // Recipes.safety has no checkpoint callback: its progress report comes after each
         // optimizer step, with the model's parameters already updated, which is a checkpoint.
+        let rl = RLOptions(samplesPerPrompt: config.rlSamplesPerPrompt, klCoefficient: config.rlKLCoefficient)
         let losses = try Recipes.safety(model: model, generator: generator, method: safetyMethod, options: options,
-                                        tokenizer: tokenizer) { progress in
+                                        tokenizer: tokenizer, rl: rl) { progress in
             tokens += progress.tokens
             clock.report(progress)
             let done = progress.step + 1

@@ -18,7 +18,8 @@ public struct PersistenceStudy {
     /// What "matched safety-training compute" means here.
     public static let computeMatching = "every safety method runs safety_steps optimizer steps of batch_size prompts each, "
         + "drawn from the same training questions without the true trigger (adversarial: with near-miss triggers), "
-        + "with the same learning-rate schedule; each cell records the tokens it processed"
+        + "with the same learning-rate schedule; rl samples rl_samples_per_prompt answers per prompt, so its steps process "
+        + "more tokens: each cell records the tokens it processed"
 
     public var config: StudyConfig
     public var out: URL

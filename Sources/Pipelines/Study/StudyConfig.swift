@@ -50,6 +50,11 @@ public struct StudyConfig: Codable, Sendable, Equatable {
     public var checkpointEvalPrompts: Int = 16
     /// The probed layer (`blocks.L.hook_resid_post`); nil: the middle block, layers / 2.
     public var probeLayer: Int?
+    /// RL answers sampled per prompt (each one's baseline is the others' mean reward) and the
+    /// weight of its KL penalty to the starting model. RL keeps batch_size prompts per step,
+    /// so it processes this many times the sequences of SFT in a step (cells record the tokens).
+    public var rlSamplesPerPrompt: Int = RLOptions().samplesPerPrompt
+    public var rlKLCoefficient: Float = RLOptions().klCoefficient
     /// Random unit directions of the baseline at each checkpoint.
     public var randomDirections: Int = 1000
     /// A prompt file of generic contrast pairs (label 1 / 0, pairs share a group); nil: the
@@ -78,6 +83,8 @@ public struct StudyConfig: Codable, Sendable, Equatable {
         case checkpointEvalPrompts = "checkpoint_eval_prompts"
         case probeLayer = "probe_layer"
         case randomDirections = "random_directions"
+        case rlSamplesPerPrompt = "rl_samples_per_prompt"
+        case rlKLCoefficient = "rl_kl_coefficient"
         case contrastPairs = "contrast_pairs"
         case probePrompts = "probe_prompts"
     }
@@ -103,6 +110,8 @@ public struct StudyConfig: Codable, Sendable, Equatable {
         d.checkpointEvalPrompts = try c.decodeIfPresent(Int.self, forKey: .checkpointEvalPrompts) ?? d.checkpointEvalPrompts
         d.probeLayer = try c.decodeIfPresent(Int.self, forKey: .probeLayer)
         d.randomDirections = try c.decodeIfPresent(Int.self, forKey: .randomDirections) ?? d.randomDirections
+        d.rlSamplesPerPrompt = try c.decodeIfPresent(Int.self, forKey: .rlSamplesPerPrompt) ?? d.rlSamplesPerPrompt
+        d.rlKLCoefficient = try c.decodeIfPresent(Float.self, forKey: .rlKLCoefficient) ?? d.rlKLCoefficient
         d.contrastPairs = try c.decodeIfPresent(String.self, forKey: .contrastPairs)
         d.probePrompts = try c.decodeIfPresent(String.self, forKey: .probePrompts)
         self = d
@@ -143,6 +152,8 @@ public struct StudyConfig: Codable, Sendable, Equatable {
                                        ("safety_checkpoint_every", safetyCheckpointEvery), ("eval_prompts", evalPrompts),
                                        ("checkpoint_eval_prompts", checkpointEvalPrompts), ("random_directions", randomDirections)]
         for (field, value) in counts where value < 0 { throw fail("\(field): must be 0 or more, got \(value)") }
+        if rlSamplesPerPrompt < 2 { throw fail("rl_samples_per_prompt: must be at least 2 (the baseline is the other answers' mean), got \(rlSamplesPerPrompt)") }
+        if !(rlKLCoefficient >= 0 && rlKLCoefficient.isFinite) { throw fail("rl_kl_coefficient: must be a finite number ≥ 0") }
         if let layer = probeLayer, let smallest = resolvedSizes.map(\.layers).min(), layer < 0 || layer >= smallest {
             throw fail("probe_layer: \(layer) is not a block of every size (0..<\(smallest))")
         }
