@@ -1,5 +1,8 @@
 import Formats
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Organisms
 import Reports
 import Tokenizers
@@ -97,7 +100,7 @@ public struct PersistenceStudy {
         let plans = self.plans
         var outcome = Outcome(results: directory.results)
         var finished: [StudyCell] = []
-        var timings = (try? JSONDecoder().decode([String: Double].self, from: Data(contentsOf: directory.timings))) ?? [:]
+        var timings = (try? JSONDecoder().decode([String: CellTiming].self, from: Data(contentsOf: directory.timings))) ?? [:]
         let probe = CheckpointProbe(prompts: prompts, layer: config.probeLayer, randomDirections: config.randomDirections,
                                     seed: config.trainingSeed, evalPrompts: config.checkpointEvalPrompts)
         let cells = CellRunner(config: config, directory: directory, probe: probe)
@@ -115,13 +118,14 @@ public struct PersistenceStudy {
                 return outcome
             }
             log("\(label): started")
-            let started = Date()
+            let started = Date(), cpuStarted = Self.cpuSeconds()
             let cell = try cells.run(plan) { log("\(label) \($0)") }
             try directory.finishCell(cell)
             finished.append(cell)
             outcome.ran.append(plan.id)
             let seconds = Date().timeIntervalSince(started)
-            timings[plan.id] = (seconds * 10).rounded() / 10
+            timings[plan.id] = CellTiming(wallSeconds: (seconds * 10).rounded() / 10,
+                                          cpuSeconds: ((Self.cpuSeconds() - cpuStarted) * 10).rounded() / 10)
             try JSONDocument.write(timings, to: directory.timings)
             try writeResults(finished, directory: directory)
             log("\(label): done in \(String(format: "%.1f", seconds)) s")
@@ -132,6 +136,14 @@ public struct PersistenceStudy {
         try StudyReport.write(results, timings: timings, out: report.path)
         outcome.report = report
         return outcome
+    }
+
+    /// User and system CPU time of this process so far, every thread included.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// results.json from the finished cells, written atomically.

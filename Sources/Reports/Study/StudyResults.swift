@@ -213,3 +213,21 @@ public struct DistillationSummary: Codable, Sendable, Equatable {
         self.dropped = dropped
     }
 }
+
+/// How long a cell took (`timings.json`, beside results.json since it differs run to run):
+/// wall-clock seconds, and the CPU seconds of the process (every thread), which say what the
+/// cell costs on an idle machine when the machine it ran on was shared.
+public struct CellTiming: Codable, Sendable, Equatable {
+    public var wallSeconds: Double
+    public var cpuSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case wallSeconds = "wall_seconds"
+        case cpuSeconds = "cpu_seconds"
+    }
+
+    public init(wallSeconds: Double, cpuSeconds: Double) {
+        self.wallSeconds = wallSeconds
+        self.cpuSeconds = cpuSeconds
+    }
+}
