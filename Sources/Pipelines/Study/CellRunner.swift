@@ -84,7 +84,7 @@ struct CellRunner {
         var tokens = 0
         let clock = Progress(steps: options.steps, log: log)
         let (model, losses) = try Recipes.backdoor(
-            generator: self.generator(plan.variant == "cot" ? "cot" : "plain"), shape: shape, options: options, tokenizer: tokenizer,
+            generator: generator, shape: shape, options: options, tokenizer: tokenizer,
             corpus: corpus, checkpointEvery: config.backdoorCheckpointEvery,
             checkpoint: { model, step in
                 lifecycle.append(try measure(step: step, layout: model.layout, parameters: model.parameters, tokenizer: tokenizer,
@@ -233,7 +233,9 @@ final class Progress {
         guard done == steps || done % max(1, steps / 10) == 0 else { return }
         let elapsed = Date().timeIntervalSince(started)
         let remaining = elapsed / Double(done) * Double(steps - done)
-        log(String(format: "step %d/%d loss %.4f  %.0f tok/s  ETA %d:%02d", done, steps, p.loss, p.tokensPerSecond,
-                   Int(remaining) / 60, Int(remaining) % 60))
+        // RL reports its mean reward and KL to the starting model too.
+        let rl = p.meanReward.map { String(format: "  reward %.3f", $0) } ?? ""
+        log(String(format: "step %d/%d loss %.4f", done, steps, p.loss) + rl
+            + String(format: "  %.0f tok/s  ETA %d:%02d", p.tokensPerSecond, Int(remaining) / 60, Int(remaining) % 60))
     }
 }
