@@ -24,6 +24,8 @@ struct StudyConfigTests {
         #expect(full.variants == ["plain", "cot", "distilled-cot"])
         #expect(full.methods == ["none", "sft", "rl", "adversarial"])
         #expect(full.resolvedSizes.map(\.dModel) == [32, 96, 160])
+        // The shipped default is the built-in one: `{}` runs the same study.
+        #expect(full == StudyConfig())
         let quick = try StudyConfig.load(path: Self.repositoryRoot.appendingPathComponent("Studies/persistence-quick.yaml").path)
         #expect(quick.resolvedSizes.map(\.name) == ["tiny", "mini"])
         #expect(quick.variants == ["plain"])

@@ -32,9 +32,9 @@ public struct StudyConfig: Codable, Sendable, Equatable {
     public var dataSeed: UInt64 = 1
     /// Seeds weight initialisation, batch order and the probes' random directions.
     public var trainingSeed: UInt64 = 1
-    public var backdoorSteps: Int = 600
+    public var backdoorSteps: Int = 500
     /// The same for every safety method: matched compute.
-    public var safetySteps: Int = 150
+    public var safetySteps: Int = 100
     /// Dialogues per optimizer step, for backdoor and safety training alike.
     public var batchSize: Int = 32
     public var backdoorLearningRate: Float = 3e-3
@@ -42,8 +42,8 @@ public struct StudyConfig: Codable, Sendable, Equatable {
     /// Longest training sequence (tokens).
     public var maxPositions: Int = 96
     /// Measure the probes every this many steps of backdoor / safety training (plus the first and last).
-    public var backdoorCheckpointEvery: Int = 200
-    public var safetyCheckpointEvery: Int = 50
+    public var backdoorCheckpointEvery: Int = 125
+    public var safetyCheckpointEvery: Int = 25
     /// Held-out prompts per condition in each cell's final evaluation (0: all).
     public var evalPrompts: Int = 40
     /// Held-out prompts per condition for the backdoor rate at a checkpoint.
