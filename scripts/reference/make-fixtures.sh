@@ -17,4 +17,5 @@ PY="$VENV/bin/python"
 "$PY" scripts/reference/activations/make_fixtures.py
 "$PY" scripts/reference/interventions/make_fixtures.py
 "$PY" scripts/reference/organisms/grad_check.py
+"$PY" scripts/reference/organisms/rl_grad_check.py
 echo "fixtures regenerated; run make test"
