@@ -34,7 +34,8 @@ public final class ActivationWriter {
     private let file: HDF5File
     private let layout: ActivationLayout
     private let acts: [(hook: String, dataset: HDF5Dataset)]
-    /// Token offsets of every appended prompt, `(nDone + 1,)`.
+    /// Token offsets of the prompts from `committed` to `nDone`, `(nDone - committed + 1,)`:
+    /// what a commit needs, and no more, so a long run holds no per-prompt state.
     private var offsets: [Int64]
     /// Compressed files only: rows per chunk, rows already on disk, and per hook the
     /// `(pending rows, d_model)` values of the unfinished chunk.
@@ -64,7 +65,8 @@ public final class ActivationWriter {
             OutputFile.discard(temporary)
             throw error
         }
-        try self.init(file: file, metadata: metadata, offsets: [0], pendingRows: [:], identity: identity, created: true)
+        try self.init(file: file, metadata: metadata, offsets: [0], committed: 0, pendingRows: [:], identity: identity,
+                      created: true)
     }
 
     /// Writes the attributes and empty datasets into a new file at `temporary`, flushed; on
@@ -85,17 +87,18 @@ public final class ActivationWriter {
         }
     }
 
-    private init(file: HDF5File, metadata: ActivationMetadata, offsets: [Int64], pendingRows: [String: [Float]],
-                 committed: Int? = nil, identity: FileIdentity?, created: Bool) throws {
+    /// `offsets` are those of prompts `committed...nDone`.
+    private init(file: HDF5File, metadata: ActivationMetadata, offsets: [Int64], committed: Int,
+                 pendingRows: [String: [Float]], identity: FileIdentity?, created: Bool) throws {
         self.path = file.path
         self.file = file
         self.identity = identity
         self.created = created
         self.metadata = metadata
         self.offsets = offsets
-        self.nDone = offsets.count - 1
+        self.nDone = committed + offsets.count - 1
         self.tokensDone = Int(offsets[offsets.count - 1])
-        self.committed = committed ?? offsets.count - 1
+        self.committed = committed
         let layout = try ActivationLayout(file: file, metadata: metadata)
         self.layout = layout
         self.acts = try metadata.hooks.map { ($0, try layout.acts.openDataset($0)) }
@@ -152,8 +155,8 @@ public final class ActivationWriter {
         if durable != nDone { try file.setAttribute(ActivationSchema.Attribute.nDone, .int(durable)) }
         try file.setAttribute(ActivationSchema.Attribute.complete, .int(0))
         try file.flush()
-        return try ActivationWriter(file: file, metadata: stored, offsets: offsets, pendingRows: pending, committed: durable,
-                                    identity: identity, created: false)
+        return try ActivationWriter(file: file, metadata: stored, offsets: Array(offsets[durable...]), committed: durable,
+                                    pendingRows: pending, identity: identity, created: false)
     }
 
     /// The first field (in the order a user would check them) where two metadata differ.
@@ -253,6 +256,8 @@ public final class ActivationWriter {
         tokensDone = newTokens
         offsets += newOffsets
         try commit()
+        // Everything is flushed: libhdf5's cache can shed what it holds, so memory stays flat.
+        try file.trimMetadataCache()
     }
 
     /// Writes the rows of every hook: all of them, or (compressed) only whole chunks unless `final`.
@@ -290,12 +295,14 @@ public final class ActivationWriter {
         if !metadata.rowsPerToken {
             durable = min(nDone, actRowsOnDisk)
         } else {
-            while durable > 0 && offsets[durable] > Int64(actRowsOnDisk) { durable -= 1 }
+            // Rows on disk only grow, so n_done never moves back past the last commit.
+            while durable > committed && offsets[durable - committed] > Int64(actRowsOnDisk) { durable -= 1 }
         }
         guard durable != committed else { return }
         // Only now that every row is on disk does n_done move past it.
         try file.setAttribute(ActivationSchema.Attribute.nDone, .int(durable))
         try file.flush()
+        offsets.removeFirst(durable - committed)
         committed = durable
     }
 

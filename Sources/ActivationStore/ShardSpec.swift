@@ -28,6 +28,17 @@ public struct ShardSpec: Sendable, Equatable {
     /// The shard that owns prompt `prompt` of the full prompt file.
     public func shard(ofPrompt prompt: Int) -> Int { (prompt / blockSize) % count }
 
+    /// Whether prompt `prompt` of the full prompt file is this shard's.
+    public func contains(prompt: Int) -> Bool { shard(ofPrompt: prompt) == index }
+
+    /// How many of `total` prompts are this shard's (`promptIndices(total:).count`, without the list).
+    public func promptCount(total: Int) -> Int {
+        let fullBlocks = total / blockSize
+        let wholeBlocks = fullBlocks > index ? (fullBlocks - index - 1) / count + 1 : 0
+        let tail = total % blockSize
+        return wholeBlocks * blockSize + (tail > 0 && fullBlocks % count == index ? tail : 0)
+    }
+
     /// This shard's prompts, in the order it writes them.
     public func promptIndices(total: Int) -> [Int] {
         (0..<total).filter { shard(ofPrompt: $0) == index }

@@ -135,18 +135,24 @@ public struct ExperimentFile: Decodable, Sendable, Equatable {
 
     static let maxNesting = 64
 
-    /// The deepest nesting of `{`/`[` outside quoted strings.
+    /// The deepest nesting of `{`/`[` outside quoted strings. As in YAML, a quote opens a
+    /// string only where a scalar starts (after a line start, space, `[`, `{`, `,`, `:`, `-`
+    /// or `?`); inside a plain scalar (`a"b`) it is a character, and the brackets after it
+    /// count (Fuzz/ExperimentFile got thousands of `{` past the check behind such a quote).
     static func flowNesting(_ text: String) -> Int {
         var depth = 0, deepest = 0
         var quote: Unicode.Scalar?
         var escaped = false
+        var previous: Unicode.Scalar = "\n"
         for c in text.unicodeScalars {
+            defer { previous = c }
             if let q = quote {
                 if escaped { escaped = false } else if c == "\\" && q == "\"" { escaped = true } else if c == q { quote = nil }
                 continue
             }
+            let startsScalar = " \t\r\n[{,:-?".unicodeScalars.contains(previous)
             switch c {
-            case "\"", "'": quote = c
+            case "\"" where startsScalar, "'" where startsScalar: quote = c
             case "{", "[": depth += 1; deepest = max(deepest, depth)
             case "}", "]": depth = max(0, depth - 1)
             default: break

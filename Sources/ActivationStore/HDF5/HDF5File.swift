@@ -114,6 +114,34 @@ final class HDF5File: HDF5Container {
         }
     }
 
+    /// Drops clean entries (chunk-index nodes, string heap collections) from libhdf5's metadata
+    /// cache once it holds more than `limit` bytes. With evictions off (see `create`) the cache
+    /// otherwise keeps every entry a long writer ever touched, and grows with the file. Call it
+    /// right after `flush()`: no entry is dirty then, so evicting writes nothing and the file
+    /// on disk stays exactly as the flush left it.
+    func trimMetadataCache(above limit: Int = 4 << 20) throws {
+        try HDF5Library.locked {
+            var maxSize = 0, minCleanSize = 0, size = 0
+            var entries: Int32 = 0
+            try check(H5Fget_mdc_size(id, &maxSize, &minCleanSize, &size, &entries), "read metadata cache size")
+            guard size > limit else { return }
+            var config = H5AC_cache_config_t()
+            config.version = H5AC__CURR_CACHE_CONFIG_VERSION
+            try check(H5Fget_mdc_config(id, &config), "read metadata cache settings")
+            // A smaller maximum with evictions on: libhdf5 evicts down to it at the next access.
+            var trimming = config
+            trimming.evictions_enabled = true
+            trimming.set_initial_size = true
+            trimming.initial_size = config.min_size
+            try check(H5Fset_mdc_config(id, &trimming), "trim metadata cache")
+            try check(H5Aexists(id, ActivationSchema.Attribute.nDone), "trim metadata cache")
+            config.evictions_enabled = false
+            config.set_initial_size = true
+            config.initial_size = maxSize
+            try check(H5Fset_mdc_config(id, &config), "configure metadata cache")
+        }
+    }
+
     /// Reserves disk blocks for `bytes` past the file's allocated end (its EOA), where libhdf5
     /// puts whatever it allocates next, so that a full disk is found here, before anything is
     /// written, rather than in the middle of a flush (which writes the superblock, with the

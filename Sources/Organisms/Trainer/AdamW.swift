@@ -61,6 +61,19 @@ public struct AdamW {
         v = m
     }
 
+    /// The step count and moments, as a checkpoint saves them.
+    public var state: TrainerState { TrainerState(step: step, firstMoment: m, secondMoment: v) }
+
+    /// Continues from a saved state (its moments must cover this layout's parameters).
+    public mutating func restore(_ state: TrainerState) throws {
+        guard state.firstMoment.count == m.count, state.secondMoment.count == v.count else {
+            throw OrganismError(file: "optimizer state", "holds \(state.firstMoment.count) and \(state.secondMoment.count) moments, the model has \(m.count) parameters")
+        }
+        step = state.step
+        m = state.firstMoment
+        v = state.secondMoment
+    }
+
     /// Scales `gradients` so their global L2 norm is at most `clipNorm` (as
     /// `torch.nn.utils.clip_grad_norm_`); returns the norm before clipping.
     @discardableResult

@@ -4,12 +4,23 @@ import Tensors
 
 /// Writes a trained organism as a Hugging Face model directory.
 public enum OrganismDirectory {
-    /// Refuses to train into `directory` when it already holds files, unless `force`: training
-    /// takes minutes to hours, and the organism (or its checkpoints) there would be overwritten.
-    public static func checkCanTrain(into directory: URL, force: Bool) throws {
+    /// Refuses to train into `directory` when it already holds files, unless `force` (or
+    /// `resume`, which continues them): training takes minutes to hours, and the organism (or
+    /// its checkpoints) there would be overwritten. A resume needs a checkpoint to continue
+    /// from (or nothing there yet: then it starts), and a finished organism is not trained again.
+    public static func checkCanTrain(into directory: URL, force: Bool, resume: Bool = false) throws {
         let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        if !contents.isEmpty && !force {
-            throw OrganismError(file: directory.path, "already exists (overwrite it with --force)")
+        guard !contents.isEmpty, !force else { return }
+        guard resume else {
+            throw OrganismError(file: directory.path,
+                                "already exists (overwrite it with --force, or continue from its latest checkpoint with --resume)")
+        }
+        if OrganismManifest.exists(in: directory) {
+            throw OrganismError(file: directory.path, "already holds a trained organism (train it again with --force)")
+        }
+        if TrainingCheckpoint.latest(in: directory) == nil {
+            throw OrganismError(file: directory.path,
+                                "holds no complete checkpoint-STEP to resume from (overwrite it with --force; --checkpoint-every N writes checkpoints)")
         }
     }
 

@@ -29,17 +29,26 @@ public enum Recipes {
         return try WordTokenizer.build(from: texts)
     }
 
-    /// Trains a backdoored organism from random weights on `corpus`, by default `generator.trainingSet()`.
+    /// Trains a backdoored organism from random weights on `corpus`, by default `generator.trainingSet()`;
+    /// or, from `resumeFrom` (a checkpoint's weights and state), continues such a run.
+    /// `checkpointState` gets the model and the optimizer's state at each checkpoint.
     public static func backdoor(generator: DatasetGenerator, shape: ModelShape, options: TrainingOptions,
                                 tokenizer: WordTokenizer, corpus: [Dialogue]? = nil,
+                                resumeFrom: (parameters: [Float], state: TrainerState)? = nil,
+                                checkpointState: ((TrainingModel, TrainerState) throws -> Void)? = nil,
                                 checkpointEvery: Int = 0, checkpoint: ((TrainingModel, Int) throws -> Void)? = nil,
                                 progress: ((TrainingProgress) -> Void)? = nil) throws -> (TrainingModel, [Float]) {
         var shape = shape
         shape.vocabSize = tokenizer.vocabularySize
         let layout = ParameterLayout(shape)
-        let model = TrainingModel(layout: layout, parameters: layout.initialWeights(seed: options.seed))
+        if let resumeFrom, resumeFrom.parameters.count != layout.count {
+            throw OrganismError(file: "checkpoint", "holds \(resumeFrom.parameters.count) parameters, this shape has \(layout.count)")
+        }
+        let model = TrainingModel(layout: layout, parameters: resumeFrom?.parameters ?? layout.initialWeights(seed: options.seed))
         let examples = (corpus ?? generator.trainingSet()).map { TokenizedDialogue($0, tokenizer: tokenizer, maxLength: shape.maxPositions) }
-        let losses = try Trainer(options: options).train(model, on: examples, checkpointEvery: checkpointEvery,
+        let losses = try Trainer(options: options).train(model, on: examples, resumeFrom: resumeFrom?.state,
+                                                         checkpointState: { try checkpointState?(model, $0) },
+                                                         checkpointEvery: checkpointEvery,
                                                          checkpoint: { try checkpoint?(model, $0) }, progress: progress)
         return (model, losses)
     }

@@ -34,16 +34,38 @@ public struct TrainingProgress: Sendable {
     public var sampledTokens: Int = 0
 }
 
+/// Where a run stands after `step` optimizer steps: with the model's weights, everything a
+/// resumed run needs to continue exactly as the uninterrupted run would have. The data order
+/// is not stored: it is drawn from the seed, so a resumed run replays the draws of the first
+/// `step` steps.
+public struct TrainerState: Sendable, Equatable {
+    /// Optimizer steps taken (the next step to run is this one).
+    public var step: Int
+    /// AdamW's first and second moments, one per parameter (`exp_avg`, `exp_avg_sq` in PyTorch).
+    public var firstMoment: [Float]
+    public var secondMoment: [Float]
+
+    public init(step: Int, firstMoment: [Float], secondMoment: [Float]) {
+        self.step = step
+        self.firstMoment = firstMoment
+        self.secondMoment = secondMoment
+    }
+}
+
 /// Trains a `TrainingModel` on dialogues: shuffled epochs drawn from the seed, AdamW with
 /// warm-up + cosine schedule and global-norm clipping.
 public struct Trainer {
     public let options: TrainingOptions
     public init(options: TrainingOptions) { self.options = options }
 
-    /// Runs `options.steps` steps; returns the loss of every step. `checkpoint(step)` is called
-    /// after every `checkpointEvery` steps (0: never), e.g. to write an intermediate directory.
+    /// Runs steps up to `options.steps`; returns the loss of every step run. `checkpoint(step)`
+    /// is called after every `checkpointEvery` steps (0: never), e.g. to write an intermediate
+    /// directory, and `checkpointState` then gets the optimizer's state to save beside it.
+    /// With `resumeFrom` (the model holding that checkpoint's weights) the run continues after
+    /// its step, and ends with the same weights as a run that was never stopped.
     @discardableResult
-    public func train(_ model: TrainingModel, on examples: [TokenizedDialogue], checkpointEvery: Int = 0,
+    public func train(_ model: TrainingModel, on examples: [TokenizedDialogue], resumeFrom: TrainerState? = nil,
+                      checkpointState: ((TrainerState) throws -> Void)? = nil, checkpointEvery: Int = 0,
                       checkpoint: ((Int) throws -> Void)? = nil,
                       progress: ((TrainingProgress) -> Void)? = nil) throws -> [Float] {
         guard !examples.isEmpty else { throw OrganismError(file: "training data", "no examples to train on") }
@@ -51,22 +73,32 @@ public struct Trainer {
         var rng = SplitMix64(seed: options.seed)
         var order: [Int] = []
         var cursor = 0
-        var losses: [Float] = []
-        let clock = ContinuousClock()
-        for step in 0..<options.steps {
-            let started = clock.now
-            var picked: [(ids: [Int], answerMask: [Bool])] = []
-            for _ in 0..<min(options.batchSize, examples.count) {
+        // The indices of the next batch's examples; the draws depend only on the seed and the step.
+        func nextBatch() -> [Int] {
+            (0..<min(options.batchSize, examples.count)).map { _ in
                 if cursor == order.count {
                     order = Array(examples.indices)
                     order.shuffle(using: &rng)
                     cursor = 0
                 }
-                let e = examples[order[cursor]]
-                picked.append((e.ids, e.answerMask))
-                cursor += 1
+                defer { cursor += 1 }
+                return order[cursor]
             }
-            let batch = Batch.make(picked, pad: WordTokenizer.pad)
+        }
+        var first = 0
+        if let state = resumeFrom {
+            guard (0...options.steps).contains(state.step) else {
+                throw OrganismError(file: "training", "cannot resume at step \(state.step) of \(options.steps)")
+            }
+            try optimizer.restore(state)
+            for _ in 0..<state.step { _ = nextBatch() }
+            first = state.step
+        }
+        var losses: [Float] = []
+        let clock = ContinuousClock()
+        for step in first..<options.steps {
+            let started = clock.now
+            let batch = Batch.make(nextBatch().map { (examples[$0].ids, examples[$0].answerMask) }, pad: WordTokenizer.pad)
             let loss = model.lossAndGradients(batch)
             guard loss.isFinite else { throw OrganismError(file: "training", "loss became \(loss) at step \(step)") }
             let norm = AdamW.clip(&model.gradients, maxNorm: options.clipNorm)
@@ -76,7 +108,10 @@ public struct Trainer {
             let seconds = (clock.now - started) / .seconds(1)
             progress?(TrainingProgress(step: step, loss: loss, learningRate: lr, gradientNorm: norm,
                                        tokens: batch.tokens.count, tokensPerSecond: Double(batch.tokens.count) / max(seconds, 1e-9)))
-            if checkpointEvery > 0, (step + 1) % checkpointEvery == 0, step + 1 < options.steps { try checkpoint?(step + 1) }
+            if checkpointEvery > 0, (step + 1) % checkpointEvery == 0, step + 1 < options.steps {
+                try checkpoint?(step + 1)
+                try checkpointState?(optimizer.state)
+            }
         }
         return losses
     }
