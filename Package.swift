@@ -29,7 +29,9 @@ let package = Package(
         // The project's file formats (hook names, JSON values, prompt JSONL, probe.json,
         // organism.json, digests): no C library, so any module can read them.
         .target(name: "Formats", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Tensors", dependencies: ["CLinearAlgebra"]),
+        // Half-precision weight kernels in C (AVX-512 / AVX2, chosen at run time).
+        .target(name: "CKernels", path: "Sources/CKernels"),
+        .target(name: "Tensors", dependencies: ["CLinearAlgebra", "CKernels"]),
         .target(name: "ModelFiles", dependencies: ["Formats", "Tensors"]),
         .target(name: "Transformer", dependencies: ["Formats", "Tensors", "ModelFiles"]),
         .target(name: "Experiments", dependencies: ["Formats", "Tensors", "ModelFiles", "Transformer", "Interventions", "Tokenizers",

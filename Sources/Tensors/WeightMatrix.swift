@@ -144,6 +144,10 @@ public enum WeightConversion {
 
     /// `count` values of `dtype` at `source` → Float32 at `out`.
     public static func widen(_ dtype: WeightDType, _ source: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count n: Int) {
+        if dtype != .f32, HalfKernels.level != .none {
+            HalfKernels.widen(dtype, source, into: out, count: n)
+            return
+        }
         switch dtype {
         case .f32:
             UnsafeMutableRawPointer(out).copyMemory(from: source, byteCount: 4 * n)

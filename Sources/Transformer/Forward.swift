@@ -142,7 +142,11 @@ final class Scratch {
     let mlpHidden = Buffer()  // (row block, ffn)
     let scores = Buffer()     // (query block, longest key run)
     let selected = Buffer()   // (logit rows, d)
-    let tile = WeightTile()
+    let tile: WeightTile
+
+    init(parameters: Int) {
+        tile = WeightTile(capacity: WeightTile.capacity(forParameters: parameters))
+    }
 }
 
 /// One forward pass over a packed batch, as the steps `forward` runs in order. Each step returns

@@ -32,7 +32,7 @@ public final class TransformerModel: @unchecked Sendable {
     func takeScratch() -> Scratch {
         scratchLock.lock()
         defer { scratchLock.unlock() }
-        let s = cachedScratch ?? Scratch()
+        let s = cachedScratch ?? Scratch(parameters: parameterCount)
         cachedScratch = nil
         return s
     }

@@ -76,6 +76,41 @@ struct WeightProductsTests {
         #expect(worst <= 1e-4, "largest absolute error \(worst)")
     }
 
+    /// A wide (n, k) matrix with k > 2n, as an MLP's down projection: the tiled path cuts it into
+    /// panels of input features (four here: 65, 65, 65 and 8 columns) and accumulates the output.
+    @Test(arguments: [WeightDType.bf16, .f16])
+    func wideMatrixInInputPanelsMatchesReference(_ dtype: WeightDType) {
+        let k = 203, n = 20, rows = 11
+        let (w, rounded) = Self.matrix(dtype, rows: n, columns: k, seed: 23)
+        var rng = SplitMix64(seed: 29)
+        let x = (0..<(rows * k)).map { _ in Float(rng.nextUnit() * 2 - 1) }
+        let ldc = n + 1
+        var out = [Float](repeating: 42, count: rows * ldc)
+        let tile = WeightTile(capacity: 65 * n)
+        x.withUnsafeBufferPointer { xb in
+            out.withUnsafeMutableBufferPointer { ob in
+                WeightProducts.multiply(xb.baseAddress!, rows: rows, w, layout: .outputMajor, into: ob.baseAddress!,
+                                        ldc: ldc, tile: tile, threads: 2)
+            }
+        }
+        var worst = 0.0
+        for r in 0..<rows {
+            for j in 0..<n {
+                var expected = 0.0
+                for i in 0..<k { expected += Double(x[r * k + i]) * Double(rounded[j * k + i]) }
+                worst = max(worst, abs(Double(out[r * ldc + j]) - expected))
+            }
+            #expect(out[r * ldc + n] == 42, "row \(r): the column past the output was written")
+        }
+        #expect(worst <= 1e-4, "largest absolute error \(worst)")
+    }
+
+    @Test func tileGrowsWithTheModel() {
+        #expect(WeightTile.capacity(forParameters: 500_000_000) == WeightTile.defaultCapacity)
+        #expect(WeightTile.capacity(forParameters: 4_000_000_000) == 4_000_000_000 / 512)
+        #expect(WeightTile.capacity(forParameters: 70_000_000_000) == 16 << 20)
+    }
+
     @Test func widenMatchesScalarConversion() {
         for dtype in WeightDType.allCases {
             let (w, rounded) = Self.matrix(dtype, rows: 3, columns: 37, seed: 3)
